@@ -1,0 +1,41 @@
+# The two commands of the README: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export FLASK_APP := lms_plugin
+
+.PHONY: run test lint typecheck init install clean-venv bench
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+init: install
+	$(BIN)/flask --app lms_plugin init
+
+run: init
+	@echo "Tool:          http://127.0.0.1:5000/"
+	@echo "Practice LMS:  http://127.0.0.1:5000/practice/"
+	$(BIN)/flask --app lms_plugin run --host 127.0.0.1 --port 5000
+
+lint: install
+	$(BIN)/ruff check lms_plugin tests bench
+	$(BIN)/ruff format --check lms_plugin tests bench
+
+typecheck: install
+	$(BIN)/mypy
+
+test: install
+	$(BIN)/pybabel compile -d lms_plugin/translations -f -q || true
+	$(BIN)/python -m pytest
+	$(MAKE) --no-print-directory lint typecheck
+
+bench: install
+	$(BIN)/python -m bench.run_all

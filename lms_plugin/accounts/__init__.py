@@ -1,0 +1,1 @@
+"""Users, their roles and the launch they are working in."""

@@ -1,0 +1,7 @@
+"""Views of the certification feature."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("certification", __name__)

@@ -1,0 +1,48 @@
+"""Origins of the registered platforms, allowed to frame the tool (CSP frame-ancestors)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import has_app_context
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from lms_plugin.db import db
+from lms_plugin.extensions import cache
+
+CACHE_KEY = "lti:frame-ancestors"
+
+
+def origin_of(url: str) -> str | None:
+    """scheme://host[:port] of a URL, or None when it has no host."""
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def frame_ancestors() -> list[str]:
+    """The platforms' origins; cached briefly, refreshed when a platform is registered."""
+    if not has_app_context():
+        return []
+    cached = cache.get(CACHE_KEY)
+    if cached is not None:
+        return list(cached)
+    from lms_plugin.lti.models import Platform
+
+    try:
+        rows = db.session.execute(
+            select(Platform.issuer, Platform.auth_login_url).where(Platform.is_active)
+        ).all()
+    except SQLAlchemyError:
+        db.session.rollback()
+        return []
+    origins = sorted({o for row in rows for o in (origin_of(row[0]), origin_of(row[1])) if o})
+    cache.set(CACHE_KEY, origins, timeout=60)
+    return origins
+
+
+def forget() -> None:
+    """Call after a platform is added, changed or removed."""
+    cache.delete(CACHE_KEY)

@@ -1,0 +1,45 @@
+"""Where a launch lands: the custom parameter `target` names a place in the tool."""
+
+from __future__ import annotations
+
+from flask import redirect, url_for
+from werkzeug.routing import BuildError
+from werkzeug.wrappers import Response
+
+from lms_plugin.lti.services import LaunchResult
+
+# target name → endpoint; "module:<id>" passes the id as module_id.
+TARGETS = {
+    "home": "main.home",
+    "course": "courses.course_home",
+    "module": "courses.module",
+    "grading": "grading.queue",
+    "progress": "progress.dashboard",
+    "cohort": "progress.cohort",
+    "coordination": "coordination.dashboard",
+    "certificate": "certification.mine",
+    "mentor": "coordination.mentor_view",
+}
+
+
+def target_url(target: str) -> str:
+    """The URL for a target, or the home page when the target is unknown."""
+    name, _, arg = target.partition(":")
+    endpoint = TARGETS.get(name)
+    if endpoint is None:
+        return url_for("main.home")
+    try:
+        if name == "module" and arg:
+            return url_for(endpoint, module_id=arg)
+        return url_for(endpoint)
+    except BuildError:
+        return url_for("main.home")
+
+
+def after_launch(result: LaunchResult, message: object) -> Response:
+    """Deep-linking requests go to the picker; resource links to their target."""
+    if result.message_type == "LtiDeepLinkingRequest":
+        from lms_plugin.lti.deep_linking import start_picker
+
+        return start_picker(message)
+    return redirect(target_url(result.target))
