@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from lms_plugin import cli, errors, logging_setup, security_headers
+from lms_plugin import cli, errors, logging_setup, navigation, security_headers
 from lms_plugin.config import load_config
 from lms_plugin.db import db
 from lms_plugin.extensions import babel, cache, csrf, limiter, login_manager, migrate
@@ -53,6 +53,7 @@ def create_app(
 
         register_practice(app)
     errors.register(app)
+    navigation.register(app)
     security_headers.register(app)
     cli.register(app)
     return app

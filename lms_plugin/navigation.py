@@ -1,0 +1,59 @@
+"""The menu per role; entries whose endpoint is not registered are skipped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, current_app, url_for
+from flask_babel import lazy_gettext as _l
+
+from lms_plugin.accounts.current import current_launch
+from lms_plugin.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: object  # a lazy string
+    roles: tuple[Role, ...]
+
+
+ITEMS = (
+    NavItem("progress.dashboard", _l("My progress"), (Role.TRAINEE,)),
+    NavItem("courses.course_home", _l("Course"), (Role.TRAINEE, Role.TRAINER)),
+    NavItem("grading.my_submissions", _l("My assignments"), (Role.TRAINEE,)),
+    NavItem("certification.mine", _l("Certificate"), (Role.TRAINEE,)),
+    NavItem("coordination.mentor_view", _l("My placements"), (Role.TRAINEE,)),
+    NavItem("progress.cohort", _l("Trainees"), (Role.TRAINER,)),
+    NavItem("grading.queue", _l("Grading"), (Role.TRAINER,)),
+    NavItem("coordination.dashboard", _l("Coverage"), (Role.COORDINATOR,)),
+    NavItem("coordination.schools", _l("Schools"), (Role.COORDINATOR,)),
+    NavItem("coordination.mentors", _l("Mentors"), (Role.COORDINATOR,)),
+    NavItem("coordination.helpers", _l("Peer helpers"), (Role.COORDINATOR,)),
+    NavItem("certification.register", _l("Certificates"), (Role.COORDINATOR,)),
+    NavItem("admin.platforms", _l("Platforms"), (Role.ADMIN,)),
+    NavItem("admin.coordinators", _l("Coordinators"), (Role.ADMIN,)),
+)
+
+
+def nav_items() -> list[tuple[str, object]]:
+    """(url, label) pairs for the current user's role."""
+    launch = current_launch()
+    if launch is None:
+        return []
+    roles = {launch.role}
+    if launch.is_coordinator:
+        roles.add(Role.COORDINATOR)
+    if launch.role == Role.ADMIN:
+        roles |= {Role.TRAINER, Role.COORDINATOR}
+    endpoints = current_app.view_functions
+    return [
+        (url_for(item.endpoint), item.label)
+        for item in ITEMS
+        if item.endpoint in endpoints and roles & set(item.roles)
+    ]
+
+
+def register(app: Flask) -> None:
+    """Expose nav_items() to templates."""
+    app.jinja_env.globals["nav_items"] = nav_items
