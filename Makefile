@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := lms_plugin
 
-.PHONY: run test lint typecheck init install clean-venv bench
+.PHONY: run test lint typecheck init install bench translations
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -32,8 +32,11 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o lms_plugin/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i lms_plugin/translations/messages.pot -d lms_plugin/translations --no-fuzzy-matching --ignore-obsolete
+
 test: install
-	$(BIN)/pybabel compile -d lms_plugin/translations -f -q || true
 	$(BIN)/python -m pytest
 	$(MAKE) --no-print-directory lint typecheck
 

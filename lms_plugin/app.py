@@ -25,6 +25,7 @@ FEATURES = (
     "certification",
     "coordination",
     "admin",
+    "ops",
 )
 
 
@@ -48,6 +49,8 @@ def create_app(
         )
     register_extensions(app)
     register_features(app)
+    # The practice LMS's tables are part of the schema even when it is not mounted.
+    importlib.import_module("lms_plugin.practice.models")
     if app.config["PRACTICE_LMS_ENABLED"]:
         from lms_plugin.practice import register as register_practice
 
@@ -61,6 +64,9 @@ def create_app(
 
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions to this app."""
+    from lms_plugin.ops import dbtuning
+
+    dbtuning.register(app)  # SQLite: WAL + busy timeout on every connection
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()))
     csrf.init_app(app)

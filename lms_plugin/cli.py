@@ -37,6 +37,9 @@ def init_command() -> None:
     if write_instance_config(instance):
         click.echo(f"Created {instance / 'config.py'} with a new secret key.")
         current_app.config.from_pyfile("config.py")
+    from lms_plugin.i18n import compile_catalogs
+
+    compile_catalogs()
     kid = keys.ensure_key()
     click.echo(f"Tool key: {kid}")
     upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))

@@ -33,6 +33,9 @@ class Defaults:
     STALLED_DAYS = 14
     HELPER_CONSENT_AGE = 16
     JWT_LEEWAY_SECONDS = 5
+    # Hosts allowed to use LTI Dynamic Registration (empty: any; set it in production).
+    LTI_REGISTRATION_ALLOWED_HOSTS: list[str] = []
+    LTI_JWKS_REFETCH_COOLDOWN = 10  # seconds between JWKS re-fetches for unknown kids
     NRPS_SYNC_MINUTES = 15
     WTF_CSRF_TIME_LIMIT = None
     WTF_CSRF_SSL_STRICT = False  # the Referer is absent or the LMS inside an iframe

@@ -6,6 +6,7 @@ import logging
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -61,16 +62,21 @@ def error_response(status: int, title: str, message: str, *, code: str = "error"
 
 
 _TITLES = {
-    400: "The request could not be understood",
-    401: "Please open the tool from Moodle",
-    403: "You do not have access to this page",
-    404: "Page not found",
-    405: "This action is not allowed here",
-    409: "Someone else changed this first",
-    413: "The file is too large",
-    422: "Some of the data is not valid",
-    429: "Too many requests",
+    400: _l("The request could not be understood"),
+    401: _l("Please open the tool from Moodle"),
+    403: _l("You do not have access to this page"),
+    404: _l("Page not found"),
+    405: _l("This action is not allowed here"),
+    409: _l("Someone else changed this first"),
+    413: _l("The file is too large"),
+    422: _l("Some of the data is not valid"),
+    429: _l("Too many requests"),
 }
+
+
+def _title(status: int) -> str:
+    """The page title for an HTTP status, in the page's language."""
+    return str(_TITLES[status]) if status in _TITLES else _("Error")
 
 
 def register(app: Flask) -> None:
@@ -78,7 +84,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def _domain(err: DomainError) -> Response:
-        return error_response(err.status_code, _(_TITLES.get(err.status_code, "Error")), err.message)
+        return error_response(err.status_code, _title(err.status_code), err.message)
 
     @app.errorhandler(CSRFError)
     def _csrf(err: CSRFError) -> Response:
@@ -93,7 +99,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException) -> Response:
         status = err.code or 500
-        title = _TITLES.get(status, "Error")
+        title = _title(status)
         if status == 404:
             message = _("There is nothing at this address. Use the menu to find your way.")
         elif status == 401:
@@ -102,9 +108,13 @@ def register(app: Flask) -> None:
             message = _("The upload is larger than allowed. Make the file smaller and try again.")
         elif status == 429:
             message = _("Please wait a minute before trying again.")
+        elif status == 403:
+            message = _("Your role in this course does not include this page. Use the menu to find your way.")
+        elif err.description and err.description != type(err).description:
+            message = err.description  # a feature's own explanation
         else:
-            message = err.description or title
-        return error_response(status, _(title), message, code=(err.name or "error").lower().replace(" ", "_"))
+            message = _("Go back and try again. If it happens again, tell your trainer or coordinator.")
+        return error_response(status, title, message, code=(err.name or "error").lower().replace(" ", "_"))
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception) -> Response:

@@ -36,6 +36,22 @@ ITEMS = (
 )
 
 
+ROLE_LABELS = {
+    Role.TRAINEE: _l("trainee"),
+    Role.TRAINER: _l("trainer"),
+    Role.COORDINATOR: _l("coordinator"),
+    Role.ADMIN: _l("administrator"),
+}
+
+
+def role_label(role: Role | str) -> str:
+    """The role's name in the page's language (`trainee` → `résztvevő`)."""
+    try:
+        return str(ROLE_LABELS[Role(role)])
+    except ValueError:
+        return str(role)
+
+
 def nav_items() -> list[tuple[str, object]]:
     """(url, label) pairs for the current user's role."""
     launch = current_launch()
@@ -55,5 +71,12 @@ def nav_items() -> list[tuple[str, object]]:
 
 
 def register(app: Flask) -> None:
-    """Expose nav_items() to templates."""
+    """Expose nav_items() and role_label() to templates."""
     app.jinja_env.globals["nav_items"] = nav_items
+    app.jinja_env.globals["has_endpoint"] = has_endpoint
+
+
+def has_endpoint(name: str) -> bool:
+    """Templates link to another feature's page only when that feature is installed."""
+    return name in current_app.view_functions
+    app.jinja_env.globals["role_label"] = role_label

@@ -3,8 +3,23 @@
 from __future__ import annotations
 
 from flask import Flask, Response, request
+from flask.sessions import SecureCookieSessionInterface
 
 from lms_plugin.lti.frame_ancestors import frame_ancestors
+
+
+class IframeSessionInterface(SecureCookieSessionInterface):
+    """The session cookie is written after every after_request hook, so it gets its
+    iframe-friendly attributes here: SameSite=None; Secure; Partitioned over HTTPS, Lax over HTTP."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(request.is_secure)
+
+    def get_cookie_samesite(self, app: Flask) -> str | None:
+        return "None" if request.is_secure else "Lax"
+
+    def get_cookie_partitioned(self, app: Flask) -> bool:
+        return bool(request.is_secure)
 
 
 def _harden_cookies(response: Response) -> None:
@@ -25,6 +40,7 @@ def _harden_cookies(response: Response) -> None:
 
 def register(app: Flask) -> None:
     """Add the headers to every response."""
+    app.session_interface = IframeSessionInterface()
 
     @app.after_request
     def _headers(response: Response) -> Response:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
-from flask import abort, g, session
+from flask import abort, g, has_request_context, request, session
 from flask_login import current_user, login_user, logout_user
 
 from lms_plugin.accounts.models import LmsContext, Role, User
@@ -17,6 +17,7 @@ from lms_plugin.extensions import login_manager
 P = ParamSpec("P")
 R = TypeVar("R")
 SESSION_KEY = "launch"
+CACHE_KEY = "lms_plugin.current_launch"  # per request, in the WSGI environ
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,9 @@ def end_session() -> None:
 
 def current_launch() -> CurrentLaunch | None:
     """The launch of this session, or None for anonymous visitors."""
-    if "current_launch" in g:
-        return g.current_launch  # type: ignore[no-any-return]
+    cache = request.environ if has_request_context() else {}
+    if CACHE_KEY in cache:
+        return cache[CACHE_KEY]  # type: ignore[no-any-return]
     launch = None
     data = session.get(SESSION_KEY)
     if current_user.is_authenticated and isinstance(data, dict):
@@ -101,7 +103,7 @@ def current_launch() -> CurrentLaunch | None:
             target=str(data.get("target") or "home"),
         )
         g.log_user_id = user.id
-    g.current_launch = launch
+    cache[CACHE_KEY] = launch
     return launch
 
 

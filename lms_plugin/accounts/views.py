@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, redirect, request, session, url_for
+from flask import Blueprint, Response, current_app, g, redirect, request, session, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from lms_plugin.accounts.current import current_launch, end_session
 from lms_plugin.db import db
 
 bp = Blueprint("accounts", __name__)
+
+
+@bp.before_app_request
+def _fresh_user() -> None:
+    """Flask-Login caches the user in `g`; an app context held across requests (CLI, tests) must not leak it."""
+    g.pop("_login_user", None)
 
 
 @bp.app_context_processor

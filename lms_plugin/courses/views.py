@@ -1,7 +1,280 @@
-"""Views of the courses feature."""
+"""Course delivery: course home, module pages, lessons, knowledge checks and lesson images."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from pathlib import Path
+from typing import Any
 
-bp = Blueprint("courses", __name__)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import format_decimal, get_locale
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from lms_plugin.accounts.current import CurrentLaunch, login_required, require_launch
+from lms_plugin.accounts.models import Role
+from lms_plugin.courses import quizzes, services
+from lms_plugin.courses.content import Course, Module, all_courses, localized
+from lms_plugin.courses.feedback import attempt_feedback
+from lms_plugin.courses.forms import build_form, read_answers
+from lms_plugin.courses.markdown_checks import IMAGE_TYPES
+from lms_plugin.courses.models import Enrolment
+from lms_plugin.courses.rendering import render_lesson
+from lms_plugin.courses.status import ModuleState, completed_lessons, module_states
+from lms_plugin.db import db
+from lms_plugin.errors import Forbidden, NotFound
+
+bp = Blueprint("courses", __name__, url_prefix="/course")
+DEFAULT_COURSE_ID = "mentor-30h"
+
+
+def current_course() -> Course:
+    """The trainee's course: mentor-30h, or the only course there is."""
+    courses = all_courses()
+    course = next((c for c in courses if c.id == DEFAULT_COURSE_ID), None)
+    if course is None and courses:
+        course = courses[0]
+    if course is None:
+        raise NotFound(_("No course is installed yet. Please ask the programme's administrator."))
+    return course
+
+
+def content_language(course: Course) -> str:
+    """The UI language when the course has it, else the course's default language."""
+    locale = get_locale()
+    return course.language_for(locale.language if locale else None)
+
+
+def _render(template: str, course: Course, **context: Any) -> str:
+    """Render a course page; `t(texts)` picks the content language, `number` formats hours."""
+    lang = content_language(course)
+
+    def t(texts: dict[str, str]) -> str:
+        return localized(texts, lang, course.default_language)
+
+    return render_template(
+        template, course=course, lang=lang, t=t, number=format_decimal, **context
+    )
+
+
+def _module(course: Course, module_id: str) -> Module:
+    module = course.module(module_id)
+    if module is None:
+        raise NotFound(_("This module does not exist. Use the course page to find your way."))
+    return module
+
+
+def _states(launch: CurrentLaunch, course: Course, module: Module) -> dict[str, ModuleState]:
+    """Module states; trainees may not enter a locked module (trainers see everything)."""
+    states = module_states(launch.user.id, course)
+    if launch.role == Role.TRAINEE and states[module.id].is_locked:
+        raise Forbidden(_("This module opens when you have completed the previous one."))
+    return states
+
+
+def assignment_url(assignment_id: str) -> str | None:
+    """The grading feature's assignment page, when it is installed."""
+    if "grading.assignment" in current_app.view_functions:
+        return url_for("grading.assignment", assignment_id=assignment_id)
+    return None
+
+
+def _next_step_url(course: Course, states: dict[str, ModuleState], done: set[str]) -> str | None:
+    for module in course.modules:
+        state = states[module.id]
+        if state.status in ("complete", "locked"):
+            continue
+        for lesson in module.lessons:
+            if lesson.id not in done:
+                return url_for(".lesson", module_id=module.id, lesson_id=lesson.id)
+        if module.quiz is not None and not state.quiz_passed:
+            return url_for(".quiz", module_id=module.id)
+        return url_for(".module", module_id=module.id)
+    return None
+
+
+def _continue_url(
+    course: Course, enrolment: Enrolment | None, states: dict[str, ModuleState], done: set[str]
+) -> str | None:
+    """The lesson the trainee left unfinished, else the next thing to do."""
+    if enrolment is not None and enrolment.last_lesson_id:
+        lesson = course.lesson(enrolment.last_lesson_id)
+        if lesson and lesson.id not in done and not states[lesson.module_id].is_locked:
+            return url_for(".lesson", module_id=lesson.module_id, lesson_id=lesson.id)
+    return _next_step_url(course, states, done)
+
+
+@bp.get("/")
+@login_required
+def course_home() -> str:
+    """The course with its modules, hours, status and where to continue."""
+    launch = require_launch()
+    course = current_course()
+    enrolment = services.ensure_enrolment(launch.user.id, course, launch.context_pk)
+    db.session.commit()
+    states = module_states(launch.user.id, course)
+    done = completed_lessons(launch.user.id, course.id)
+    return _render(
+        "courses/home.html",
+        course,
+        states=states,
+        continue_url=_continue_url(course, enrolment, states, done),
+        has_started=bool(done or enrolment.last_lesson_id),
+    )
+
+
+@bp.get("/<module_id>/")
+@login_required
+def module(module_id: str) -> str:
+    """Objectives, lessons, knowledge check and assignment of one module."""
+    launch = require_launch()
+    course = current_course()
+    mod = _module(course, module_id)
+    states = _states(launch, course, mod)
+    quiz_state = quizzes.quiz_state(launch.user.id, course, mod.quiz) if mod.quiz else None
+    return _render(
+        "courses/module.html",
+        course,
+        module=mod,
+        state=states[mod.id],
+        done=completed_lessons(launch.user.id, course.id),
+        quiz_state=quiz_state,
+        assignment_url=assignment_url(mod.assignment.id) if mod.assignment else None,
+    )
+
+
+@bp.get("/<module_id>/lessons/<lesson_id>")
+@login_required
+def lesson(module_id: str, lesson_id: str) -> str:
+    """One lesson, readable on a phone, with previous/next and "Mark as complete"."""
+    launch = require_launch()
+    course = current_course()
+    mod = _module(course, module_id)
+    current = mod.lesson(lesson_id)
+    if current is None:
+        raise NotFound(_("This lesson does not exist. Use the module page to find your way."))
+    _states(launch, course, mod)
+    row = services.open_lesson(launch.user.id, course, current, launch.context_pk)
+    db.session.commit()
+    index = mod.lessons.index(current)
+    lang = content_language(course)
+    return _render(
+        "courses/lesson.html",
+        course,
+        module=mod,
+        lesson=current,
+        body=render_lesson(course, mod, current, lang),
+        is_complete=row.completed_at is not None,
+        previous=mod.lessons[index - 1] if index > 0 else None,
+        following=mod.lessons[index + 1] if index + 1 < len(mod.lessons) else None,
+        position=index + 1,
+    )
+
+
+@bp.post("/<module_id>/lessons/<lesson_id>/complete")
+@login_required
+def complete_lesson(module_id: str, lesson_id: str) -> Response:
+    """Mark the lesson complete and go on to the next lesson (or the knowledge check)."""
+    launch = require_launch()
+    course = current_course()
+    mod = _module(course, module_id)
+    current = mod.lesson(lesson_id)
+    if current is None:
+        raise NotFound(_("This lesson does not exist. Use the module page to find your way."))
+    _states(launch, course, mod)
+    services.complete_lesson(launch.user.id, course, current, launch.context_pk)
+    db.session.commit()
+    flash(_("Lesson marked as complete."), "success")
+    index = mod.lessons.index(current)
+    if index + 1 < len(mod.lessons):
+        return redirect(url_for(".lesson", module_id=mod.id, lesson_id=mod.lessons[index + 1].id))
+    if mod.quiz is not None:
+        return redirect(url_for(".quiz", module_id=mod.id))
+    return redirect(url_for(".module", module_id=mod.id))
+
+
+@bp.route("/<module_id>/quiz", methods=["GET", "POST"])
+@login_required
+def quiz(module_id: str) -> str | Response | tuple[str, int]:
+    """The knowledge check: the form while attempts are left; each attempt is stored."""
+    launch = require_launch()
+    course = current_course()
+    mod = _module(course, module_id)
+    if mod.quiz is None:
+        raise NotFound(_("This module has no knowledge check."))
+    _states(launch, course, mod)
+    lang = content_language(course)
+    answers: dict[str, object] = {}
+    missing: list[str] = []
+    if request.method == "POST":
+        answers, missing = read_answers(mod.quiz, request.form)
+        if not missing:
+            attempt = quizzes.submit_attempt(
+                launch.user.id, course, mod.quiz, answers, launch.context_pk
+            )
+            db.session.commit()
+            return redirect(
+                url_for(".quiz_result", module_id=mod.id, attempt_no=attempt.attempt_no)
+            )
+    state = quizzes.quiz_state(launch.user.id, course, mod.quiz)
+    page = _render(
+        "courses/quiz.html",
+        course,
+        module=mod,
+        quiz=mod.quiz,
+        state=state,
+        fields=build_form(mod.quiz, lang, course.default_language, answers),
+        missing=missing,
+    )
+    return (page, 422) if missing else page
+
+
+@bp.get("/<module_id>/quiz/<int:attempt_no>")
+@login_required
+def quiz_result(module_id: str, attempt_no: int) -> str:
+    """An attempt's score and the feedback on every answer."""
+    launch = require_launch()
+    course = current_course()
+    mod = _module(course, module_id)
+    if mod.quiz is None:
+        raise NotFound(_("This module has no knowledge check."))
+    attempt = quizzes.get_attempt(launch.user.id, course.id, mod.quiz.id, attempt_no)
+    if attempt is None:
+        raise NotFound(_("There is no such attempt."))
+    lang = content_language(course)
+    states = module_states(launch.user.id, course)
+    index = course.modules.index(mod)
+    following = course.modules[index + 1] if index + 1 < len(course.modules) else None
+    return _render(
+        "courses/quiz_result.html",
+        course,
+        module=mod,
+        quiz=mod.quiz,
+        attempt=attempt,
+        state=quizzes.quiz_state(launch.user.id, course, mod.quiz),
+        module_state=states[mod.id],
+        following=following if following and not states[following.id].is_locked else None,
+        feedback=attempt_feedback(
+            mod.quiz, attempt.answers, attempt.results, lang, course.default_language
+        ),
+    )
+
+
+@bp.get("/<module_id>/images/<path:filename>")
+@login_required
+def image(module_id: str, filename: str) -> Response:
+    """A picture from the module's images/ folder (only image files)."""
+    course = current_course()
+    mod = _module(course, module_id)
+    if not filename.lower().endswith(IMAGE_TYPES):
+        abort(404)
+    return send_from_directory(Path(mod.folder) / "images", filename, max_age=3600)

@@ -11,14 +11,25 @@ from flask import current_app
 from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskRequest
 from pylti1p3.contrib.flask.launch_data_storage.cache import FlaskCacheDataStorage
 from pylti1p3.exception import LtiException
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
-from lms_plugin.db import db
+from lms_plugin.db import db, utcnow
 from lms_plugin.extensions import cache
 from lms_plugin.lti.models import UsedNonce
 from lms_plugin.lti.platform_keys import public_key_pem
 from lms_plugin.lti.tool_conf import DatabaseToolConf
-from lms_plugin.lti.validation import LaunchRejected, check_claims, check_header
+from lms_plugin.lti.validation import (
+    COOKIES,
+    EXPIRED,
+    REPLAY,
+    UNKNOWN_DEPLOYMENT,
+    UNKNOWN_PLATFORM,
+    LaunchRejected,
+    check_audience,
+    check_claims,
+    check_header,
+)
 
 log = logging.getLogger("lms_plugin.lti")
 
@@ -26,6 +37,10 @@ log = logging.getLogger("lms_plugin.lti")
 def launch_storage() -> FlaskCacheDataStorage:
     """Launch state in the shared cache (Redis when configured), so any instance can finish a login."""
     return FlaskCacheDataStorage(cache)
+
+
+def _leeway() -> int:
+    return int(current_app.config["JWT_LEEWAY_SECONDS"])
 
 
 class StrictMessageLaunch(FlaskMessageLaunch):
@@ -52,6 +67,36 @@ class StrictMessageLaunch(FlaskMessageLaunch):
             raise
         return self
 
+    def get_client_id(self) -> str:
+        """The client the token is for: azp when sent, else the single (or first) audience."""
+        body = self._jwt.get("body", {})
+        azp = body.get("azp")
+        if isinstance(azp, str) and azp:
+            return azp
+        aud = body.get("aud")
+        if isinstance(aud, list):
+            return str(aud[0]) if aud else ""
+        return str(aud or "")
+
+    def validate_state(self) -> StrictMessageLaunch:
+        """The state must come back in the cookie our login set in this browser."""
+        try:
+            super().validate_state()
+        except LtiException as exc:
+            raise LaunchRejected(f"state not bound to this browser: {exc}", COOKIES) from exc
+        return self
+
+    def validate_registration(self) -> StrictMessageLaunch:
+        try:
+            super().validate_registration()
+        except LtiException as exc:
+            raise LaunchRejected(
+                f"no active registration for iss={self._jwt.get('body', {}).get('iss')!r} "
+                f"client_id={self.get_client_id()!r}",
+                UNKNOWN_PLATFORM,
+            ) from exc
+        return self
+
     def validate_jwt_signature(self) -> StrictMessageLaunch:
         assert self._registration is not None
         header = self._jwt.get("header", {})
@@ -61,11 +106,12 @@ class StrictMessageLaunch(FlaskMessageLaunch):
                 self._get_id_token(),
                 pem,
                 algorithms=["RS256"],
-                audience=self._registration.get_client_id(),
                 issuer=self._registration.get_issuer(),
-                leeway=int(current_app.config["JWT_LEEWAY_SECONDS"]),
+                leeway=_leeway(),
                 options={"require": ["exp", "iat", "iss", "aud", "sub"], "verify_aud": False},
             )
+        except (jwt.ExpiredSignatureError, jwt.ImmatureSignatureError) as exc:
+            raise LaunchRejected(f"id_token time invalid: {exc}", EXPIRED) from exc
         except jwt.InvalidTokenError as exc:
             raise LaunchRejected(f"id_token signature or claims invalid: {exc}") from exc
         return self
@@ -74,14 +120,31 @@ class StrictMessageLaunch(FlaskMessageLaunch):
         assert self._registration is not None
         body = self._jwt.get("body", {})
         if body.get("iss") != self._registration.get_issuer():
-            raise LaunchRejected("iss does not match the registration exactly")
+            raise LaunchRejected("iss does not match the registration exactly", UNKNOWN_PLATFORM)
+        check_audience(body, str(self._registration.get_client_id()))
         params = self.get_params_from_login() or {}
         check_claims(
             body,
             client_id=str(self._registration.get_client_id()),
-            leeway=int(current_app.config["JWT_LEEWAY_SECONDS"]),
+            leeway=_leeway(),
             login_deployment_id=str(params.get("lti_deployment_id") or "") or None,
         )
+
+    def validate_nonce(self) -> StrictMessageLaunch:
+        """The nonce must be one our login issued to this browser."""
+        nonce = self._jwt.get("body", {}).get("nonce")
+        if not isinstance(nonce, str) or not nonce:
+            raise LaunchRejected("nonce missing")
+        if not self._session_service.check_nonce(nonce):
+            raise LaunchRejected("nonce was not issued by our login (or has expired)", REPLAY)
+        return self
+
+    def validate_deployment(self) -> StrictMessageLaunch:
+        try:
+            super().validate_deployment()
+        except LtiException as exc:
+            raise LaunchRejected(str(exc), UNKNOWN_DEPLOYMENT) from exc
+        return self
 
     def _consume_nonce(self) -> None:
         """pylti1p3 only checks that the nonce exists; a nonce must be usable once."""
@@ -90,17 +153,23 @@ class StrictMessageLaunch(FlaskMessageLaunch):
         if len(nonce) > 255:
             raise LaunchRejected("nonce longer than 255 characters")
         expires = datetime.fromtimestamp(float(body["exp"]), UTC) + timedelta(minutes=10)
+        db.session.execute(delete(UsedNonce).where(UsedNonce.expires_at < utcnow()))
         try:
             with db.session.begin_nested():
                 db.session.add(UsedNonce(issuer=str(body["iss"]), nonce=nonce, expires_at=expires))
         except IntegrityError as exc:
-            raise LaunchRejected("nonce already used (replayed id_token)") from exc
+            raise LaunchRejected("nonce already used (replayed id_token)", REPLAY) from exc
 
 
 def validate_launch() -> StrictMessageLaunch:
     """Validate the POSTed id_token; raise LaunchRejected with the reason."""
     request = FlaskRequest()
-    launch = StrictMessageLaunch(request, DatabaseToolConf(), launch_data_storage=launch_storage())
+    try:
+        launch = StrictMessageLaunch(
+            request, DatabaseToolConf(), launch_data_storage=launch_storage()
+        )
+    except LtiException as exc:  # the launch-storage cookie from our login is missing
+        raise LaunchRejected(str(exc), COOKIES) from exc
     try:
         launch.validate()
     except LaunchRejected:

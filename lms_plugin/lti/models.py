@@ -57,3 +57,6 @@ class UsedNonce(Base):
     issuer: Mapped[str] = mapped_column(String(255))
     nonce: Mapped[str] = mapped_column(String(255))
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+from lms_plugin.lti import outbox_models as outbox_models  # noqa: E402 - AGS outbox tables

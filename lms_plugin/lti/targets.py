@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask import redirect, url_for
+from flask import url_for
 from werkzeug.routing import BuildError
-from werkzeug.wrappers import Response
 
 from lms_plugin.lti.services import LaunchResult
 
@@ -36,10 +35,8 @@ def target_url(target: str) -> str:
         return url_for("main.home")
 
 
-def after_launch(result: LaunchResult, message: object) -> Response:
+def destination(result: LaunchResult) -> str:
     """Deep-linking requests go to the picker; resource links to their target."""
     if result.message_type == "LtiDeepLinkingRequest":
-        from lms_plugin.lti.deep_linking import start_picker
-
-        return start_picker(message)
-    return redirect(target_url(result.target))
+        return url_for("lti.deep_link_picker")
+    return target_url(result.target)

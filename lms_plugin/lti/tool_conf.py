@@ -84,4 +84,4 @@ class DatabaseToolConf(ToolConfAbstract[Any]):
                 Deployment.deployment_id == deployment_id,
             )
         )
-        return LibDeployment(row.deployment_id) if row else None
+        return LibDeployment().set_deployment_id(row.deployment_id) if row else None

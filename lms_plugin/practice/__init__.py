@@ -6,7 +6,8 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    """Mount the practice LMS blueprint."""
+    """Mount the practice LMS blueprint (its pages, launch flow, services and deep-link return)."""
+    from lms_plugin.practice import deep_link_views, launch_views, service_views  # noqa: F401
     from lms_plugin.practice.views import bp
 
     app.register_blueprint(bp)

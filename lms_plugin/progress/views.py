@@ -1,7 +1,206 @@
-"""Views of the progress feature."""
+"""Progress pages: the trainee's dashboard, heartbeats, the trainer's cohort view and overrides."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import csv
+import io
+from datetime import date
 
-bp = Blueprint("progress", __name__)
+from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from lms_plugin.accounts.current import CurrentLaunch, login_required, require_launch, roles_required
+from lms_plugin.accounts.models import Membership, Role, User
+from lms_plugin.db import db, utcnow
+from lms_plugin.errors import DomainError
+from lms_plugin.progress import services
+from lms_plugin.progress.cohort import CohortQuery, cohort
+from lms_plugin.progress.timekeeping import BEAT_SECONDS, IDLE_SECONDS, record_heartbeat
+
+bp = Blueprint("progress", __name__, url_prefix="/progress")
+
+
+def _course():  # type: ignore[no-untyped-def]
+    from lms_plugin.courses.content import all_courses
+
+    courses = all_courses()
+    if not courses:
+        abort(404)
+    return courses[0]
+
+
+@bp.get("/")
+@login_required
+def dashboard() -> str:
+    """Where the trainee stands: modules, hours, next step, waiting items, certificate."""
+    launch = require_launch()
+    course = _course()
+    progress = services.course_progress(launch.user.id, course)
+    certificate = None
+    try:
+        from lms_plugin.certification.services import certificate_state, latest_certificate
+
+        cert = latest_certificate(launch.user.id, course.id)
+        certificate = (cert, certificate_state(cert)) if cert else None
+    except ImportError:
+        pass
+    return render_template("progress/dashboard.html", course=course, progress=progress, certificate=certificate)
+
+
+@bp.post("/heartbeat")
+@login_required
+def heartbeat() -> tuple[Response, int]:
+    """One beat from a page: {module_id, visible, idle}. JSON in, JSON out."""
+    launch = require_launch()
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict) or not isinstance(data.get("module_id"), str):
+        return jsonify({"error": "bad_request", "message": "Send JSON with module_id, visible and idle."}), 400
+    course = _course()
+    module_id = data["module_id"][:64]
+    if module_id not in {m.id for m in course.modules}:
+        return jsonify({"error": "unknown_module", "message": "No such module."}), 404
+    credited = record_heartbeat(
+        launch.user.id, course.id, module_id, utcnow(),
+        visible=bool(data.get("visible", True)), idle=bool(data.get("idle", False)),
+    )
+    module = course.module(module_id)
+    if credited and module.min_active_minutes:
+        services.on_progress_event(launch.user.id, course.id)
+    db.session.commit()
+    return jsonify({"credited": credited, "beat_seconds": BEAT_SECONDS, "idle_seconds": IDLE_SECONDS}), 200
+
+
+def _cohort_query(launch: CurrentLaunch, course_id: str) -> CohortQuery:
+    if launch.context_pk is None:
+        raise DomainError(_("Open this page from a Moodle course."), status_code=400)
+    return CohortQuery(
+        context_pk=launch.context_pk,
+        course_id=course_id,
+        sort=request.args.get("sort", "name"),
+        descending=request.args.get("dir") == "desc",
+        search=request.args.get("q", "").strip()[:100] or None,
+        only_stalled=request.args.get("stalled") == "1",
+        module_id=request.args.get("module") or None,
+        module_status=request.args.get("status") or None,
+        stalled_days=int(current_app.config["STALLED_DAYS"]),
+    )
+
+
+@bp.get("/cohort", endpoint="cohort")
+@roles_required(Role.TRAINER)
+def cohort_page() -> str:
+    """Every trainee of the course the trainer launched from, against every module."""
+    launch = require_launch()
+    course = _course()
+    query = _cohort_query(launch, course.id)
+    rows = cohort(query)
+    return render_template("progress/cohort.html", course=course, rows=rows, query=query)
+
+
+@bp.get("/cohort.csv")
+@roles_required(Role.TRAINER)
+def cohort_csv() -> Response:
+    """The matrix as CSV: one row per trainee, status and hours per module."""
+    launch = require_launch()
+    course = _course()
+    rows = cohort(_cohort_query(launch, course.id))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    header = ["name", "launched", "hours_credited", "active_minutes", "modules_complete", "last_activity", "stalled"]
+    for module in course.modules:
+        header += [f"{module.id}:status", f"{module.id}:quiz", f"{module.id}:minutes"]
+    writer.writerow(header)
+    for row in rows:
+        line: list[object] = [
+            row.name, int(row.has_launched), f"{row.hours:g}", row.active_seconds // 60, row.modules_complete,
+            row.last_activity_at.isoformat() if row.last_activity_at else "", int(row.stalled),
+        ]
+        for module in course.modules:
+            summary = row.modules.get(module.id)
+            line += [
+                summary.status if summary else "locked",
+                f"{summary.quiz_best:g}" if summary and summary.quiz_best is not None else "",
+                (summary.active_seconds // 60) if summary else 0,
+            ]
+        writer.writerow(line)
+    return Response(
+        "\ufeff" + out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="cohort.csv"'},
+    )
+
+
+def _trainee_of_context(launch: CurrentLaunch, user_id: int) -> User:
+    member = db.session.scalar(
+        select(Membership).where(
+            Membership.context_pk == launch.context_pk,
+            Membership.user_id == user_id,
+            Membership.role == Role.TRAINEE.value,
+        )
+    )
+    user = db.session.get(User, user_id) if member else None
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.get("/trainee/<int:user_id>")
+@roles_required(Role.TRAINER)
+def trainee(user_id: int) -> str:
+    """One trainee in detail, with the trainer's actions and the audit log."""
+    launch = require_launch()
+    user = _trainee_of_context(launch, user_id)
+    course = _course()
+    progress = services.course_progress(user.id, course)
+    audits = services.audit_log([user.id], course.id)
+    return render_template("progress/trainee.html", course=course, trainee=user, progress=progress, audits=audits, today=date.today())
+
+
+@bp.post("/trainee/<int:user_id>/complete")
+@roles_required(Role.TRAINER)
+def mark_complete(user_id: int) -> WerkzeugResponse:
+    """Mark a module complete with a reason (audited)."""
+    launch = require_launch()
+    user = _trainee_of_context(launch, user_id)
+    course = _course()
+    module_id = request.form.get("module_id", "")
+    if module_id not in {m.id for m in course.modules}:
+        raise DomainError(_("Choose a module."))
+    try:
+        services.mark_module_complete(launch.user, user.id, course, module_id, request.form.get("reason", ""))
+    except DomainError as exc:
+        db.session.rollback()
+        flash(_(exc.message), "danger")
+        return redirect(url_for("progress.trainee", user_id=user.id))
+    db.session.commit()
+    flash(_("Module marked complete."), "success")
+    return redirect(url_for("progress.trainee", user_id=user.id))
+
+
+@bp.post("/trainee/<int:user_id>/attendance")
+@roles_required(Role.TRAINER)
+def attendance(user_id: int) -> WerkzeugResponse:
+    """Record attendance at a live workshop with a reason (audited)."""
+    launch = require_launch()
+    user = _trainee_of_context(launch, user_id)
+    course = _course()
+    module_id = request.form.get("module_id", "")
+    try:
+        hours = float(request.form.get("hours", "").replace(",", "."))
+        session_date = date.fromisoformat(request.form.get("session_date", ""))
+    except ValueError:
+        flash(_("Enter the hours as a number and the date of the workshop."), "danger")
+        return redirect(url_for("progress.trainee", user_id=user.id))
+    if module_id not in {m.id for m in course.modules}:
+        raise DomainError(_("Choose a module."))
+    try:
+        services.record_attendance(launch.user, user.id, course, module_id, hours, session_date, request.form.get("reason", ""))
+    except DomainError as exc:
+        db.session.rollback()
+        flash(_(exc.message), "danger")
+        return redirect(url_for("progress.trainee", user_id=user.id))
+    db.session.commit()
+    flash(_("Attendance recorded."), "success")
+    return redirect(url_for("progress.trainee", user_id=user.id))

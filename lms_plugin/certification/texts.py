@@ -1,0 +1,64 @@
+"""Certificate wording in Hungarian and English, and the URLs printed on it."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import force_locale, format_date
+from flask_babel import gettext as _
+
+from lms_plugin.certification.models import Certificate
+from lms_plugin.certification.pdf import CertificateText
+from lms_plugin.courses.content import get_course, localized
+
+
+def verify_url(cert: Certificate) -> str:
+    """The public verification page the QR code points to."""
+    return url_for("certification.verify", code=cert.code, _external=True)
+
+
+def certificate_text(cert: Certificate, lang: str) -> CertificateText:
+    """The printed text in `lang` (hu or en)."""
+    course = get_course(cert.course_id)
+    with force_locale(lang):
+        return CertificateText(
+            heading=_("Mentor Certificate"),
+            holder_name=cert.holder_name,
+            statement=_("has successfully completed the training course"),
+            course_title=localized(course.title, lang),
+            course_version_label=_("Course version: %(version)s", version=cert.course_version),
+            hours_label=_("Hours: %(hours)s", hours=f"{cert.hours:g}"),
+            issued_label=_("Issued: %(date)s", date=format_date(cert.issued_at, "long")),
+            expires_label=_("Valid until: %(date)s", date=format_date(cert.expires_at, "long")),
+            issuer=localized(course.certification.issuer, lang),
+            code_label=_("Verification code"),
+            code=cert.code,
+            verify_hint=_("Check that this certificate is valid:"),
+            verify_url=verify_url(cert),
+            language=lang,
+        )
+
+
+def badge_names(cert: Certificate, lang: str) -> dict[str, str]:
+    """Issuer and achievement names for the Open Badge."""
+    course = get_course(cert.course_id)
+    with force_locale(lang):
+        return {
+            "issuer": localized(course.certification.issuer, lang),
+            "achievement": _("Certified mentor: %(course)s", course=localized(course.title, lang)),
+            "description": localized(course.summary, lang),
+            "criteria": _(
+                "Completed every module of the %(hours)s-hour course, passed every knowledge check "
+                "and had every assignment graded as passed by a trainer.",
+                hours=f"{course.hours:g}",
+            ),
+        }
+
+
+def badge_urls(cert: Certificate) -> dict[str, str]:
+    """The identifiers inside the credential."""
+    return {
+        "credential": url_for("certification.credential", code=cert.code, _external=True),
+        "issuer": url_for("certification.issuer", _external=True),
+        "achievement": url_for("certification.achievement", course_id=cert.course_id, _external=True),
+        "verify": verify_url(cert),
+    }

@@ -1,0 +1,188 @@
+"""Coverage per programme, centre and school, from a handful of GROUP BY queries."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
+from datetime import datetime
+
+from sqlalchemy import Select, and_, func, literal, select
+
+from lms_plugin.accounts.models import Membership, Role
+from lms_plugin.coordination import certs
+from lms_plugin.coordination.mentors import ACTIVE, RENEWAL_DUE
+from lms_plugin.coordination.models import (
+    HelperLink,
+    MentorProfile,
+    PeerHelper,
+    Placement,
+    School,
+    TrainingCentre,
+)
+from lms_plugin.db import db, utcnow
+
+EXPIRY_WINDOW_DAYS = 90
+
+
+@dataclass(frozen=True)
+class DashboardFilter:
+    programme_id: int
+    centre_id: int | None = None
+    municipality: str = ""
+    field: str = ""
+
+    @property
+    def narrowed(self) -> bool:
+        return bool(self.centre_id or self.municipality or self.field)
+
+
+@dataclass
+class CoverageRow:
+    id: int
+    name: str
+    centre: str = ""
+    municipality: str = ""
+    schools: int = 0
+    target: int = 0
+    in_training: int = 0
+    certified: int = 0
+    placed: int = 0
+    renewal_due: int = 0
+    linked: int = 0
+    waiting: int = 0
+    expiring: int = 0
+    without_mentor: int = 0
+
+    def add(self, other: CoverageRow) -> None:
+        for f in NUMBERS:
+            setattr(self, f, getattr(self, f) + getattr(other, f))
+
+
+NUMBERS = tuple(f.name for f in fields(CoverageRow) if f.type == "int" and f.name != "id")
+
+
+@dataclass(frozen=True)
+class Coverage:
+    totals: CoverageRow
+    centres: list[CoverageRow]
+    schools: list[CoverageRow]
+    trainees_without_school: int
+
+
+def _schools(f: DashboardFilter) -> Select:
+    """The filtered schools, as a subquery-able select of School.id."""
+    query = select(School.id).where(School.programme_id == f.programme_id)
+    if f.centre_id:
+        query = query.where(School.centre_id == f.centre_id)
+    if f.municipality:
+        query = query.where(School.municipality == f.municipality)
+    if f.field:
+        padded = literal("|") + School.vocational_fields + literal("|")
+        query = query.where(padded.like(f"%|{f.field}|%"))
+    return query
+
+
+def coverage(f: DashboardFilter, at: datetime | None = None) -> Coverage:
+    """Every figure of the dashboard for the filtered schools."""
+    at = at or utcnow()
+    school_ids = _schools(f).subquery()
+    rows: dict[int, CoverageRow] = {}
+    for sid, name, municipality, target, centre in db.session.execute(
+        select(
+            School.id, School.name, School.municipality, School.target_helpers, TrainingCentre.name
+        )
+        .join(TrainingCentre, TrainingCentre.id == School.centre_id)
+        .where(School.id.in_(select(school_ids.c.id)))
+        .order_by(TrainingCentre.name, School.name)
+    ):
+        rows[sid] = CoverageRow(sid, name, centre, municipality, schools=1, target=target)
+    centre_ids = dict(
+        db.session.execute(
+            select(School.id, School.centre_id).where(School.id.in_(select(school_ids.c.id)))
+        )
+        .tuples()
+        .all()
+    )
+    for sid, total, linked in db.session.execute(
+        select(PeerHelper.school_id, func.count(PeerHelper.id), func.count(HelperLink.id))
+        .outerjoin(
+            HelperLink,
+            and_(HelperLink.helper_id == PeerHelper.id, HelperLink.status == "published"),
+        )
+        .where(PeerHelper.school_id.in_(select(school_ids.c.id)))
+        .group_by(PeerHelper.school_id)
+    ):
+        rows[sid].linked = linked
+        rows[sid].waiting = total - linked
+    for sid, status, count in db.session.execute(
+        select(
+            Placement.school_id, Placement.status, func.count(func.distinct(Placement.mentor_id))
+        )
+        .where(
+            Placement.school_id.in_(select(school_ids.c.id)),
+            Placement.status.in_((ACTIVE, RENEWAL_DUE)),
+        )
+        .group_by(Placement.school_id, Placement.status)
+    ):
+        if status == ACTIVE:
+            rows[sid].placed = count
+        else:
+            rows[sid].renewal_due = count
+    valid = certs.valid_certificates(None, at)
+    for home, user_id in db.session.execute(
+        select(MentorProfile.home_school_id, MentorProfile.user_id).where(
+            MentorProfile.home_school_id.in_(select(school_ids.c.id))
+        )
+    ):
+        if home is None:
+            continue
+        info = valid.get(user_id)
+        row = rows[home]
+        if info is None:
+            row.in_training += 1
+        else:
+            row.certified += 1
+            row.expiring += info.expires_within(EXPIRY_WINDOW_DAYS, at)
+    schools = list(rows.values())
+    centres: dict[int, CoverageRow] = {}
+    totals = CoverageRow(0, "")
+    for row in schools:
+        row.without_mentor = int(row.placed == 0)
+        cid = centre_ids[row.id]
+        centres.setdefault(cid, CoverageRow(cid, row.centre)).add(row)
+        totals.add(row)
+    unplaced = 0 if f.narrowed else _trainees_without_school(valid)
+    totals.in_training += unplaced
+    return Coverage(totals, sorted(centres.values(), key=lambda c: c.name), schools, unplaced)
+
+
+def _trainees_without_school(valid: dict[int, certs.CertInfo]) -> int:
+    """Trainees still in training whose school is not recorded yet."""
+    with_school = select(MentorProfile.user_id).where(MentorProfile.home_school_id.is_not(None))
+    users = db.session.scalars(
+        select(Membership.user_id)
+        .where(Membership.role == Role.TRAINEE.value, Membership.user_id.not_in(with_school))
+        .distinct()
+    )
+    return sum(1 for u in users if u not in valid)
+
+
+CSV_COLUMNS = ("level", "name", "centre", "municipality", *NUMBERS)
+
+
+def export(cov: Coverage) -> Iterator[str]:
+    """The dashboard's tables as one CSV (centres, then schools), UTF-8 with BOM, ';'."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    yield "\ufeff" + buffer.getvalue()
+    for level, items in (("centre", cov.centres), ("school", cov.schools)):
+        buffer.seek(0)
+        buffer.truncate()
+        for r in items:
+            writer.writerow(
+                [level, r.name, r.centre, r.municipality, *(getattr(r, n) for n in NUMBERS)]
+            )
+        yield buffer.getvalue()

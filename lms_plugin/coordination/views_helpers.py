@@ -1,0 +1,207 @@
+"""Pages for student peer helpers; every read and change is audited."""
+
+from __future__ import annotations
+
+from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from lms_plugin.accounts.current import roles_required
+from lms_plugin.accounts.models import Role
+from lms_plugin.coordination import audit, helper_lists, linking, mentors, org, peer_helpers
+from lms_plugin.coordination.forms import HelperForm
+from lms_plugin.coordination.models import BannedPair, Programme
+from lms_plugin.coordination.web import actor, bp, int_arg, page_arg, programme_in_view
+from lms_plugin.db import db
+from lms_plugin.errors import DomainError
+
+PER_PAGE = 100
+
+
+def _programme() -> Programme:
+    programme = programme_in_view()
+    if programme is None:
+        raise DomainError(_("Create a programme first."), status_code=409)
+    return programme
+
+
+def _filter(programme: Programme) -> helper_lists.HelperFilter:
+    status = request.args.get("status", "")
+    return helper_lists.HelperFilter(
+        programme_id=programme.id,
+        centre_id=int_arg("centre"),
+        school_id=int_arg("school"),
+        status=status if status in ("waiting", "linked", "draft") else "",
+    )
+
+
+@bp.get("/helpers", endpoint="helpers")
+@roles_required(Role.COORDINATOR)
+def helpers_page() -> str:
+    programme = _programme()
+    f = _filter(programme)
+    page = page_arg()
+    rows, total = helper_lists.page(f, actor(), page, PER_PAGE)
+    db.session.commit()
+    return render_template(
+        "coordination/helpers.html",
+        rows=rows,
+        total=total,
+        page=page,
+        per_page=PER_PAGE,
+        f=f,
+        programme=programme,
+        centres=org.centres(programme),
+        schools=org.schools(programme),
+    )
+
+
+@bp.get("/helpers.csv")
+@roles_required(Role.COORDINATOR)
+def helpers_export() -> Response:
+    """Streamed CSV of the filtered helpers (the export is audited first)."""
+    f = _filter(_programme())
+    helper_lists.audit_export(f, actor())
+    db.session.commit()
+    return Response(
+        stream_with_context(helper_lists.export(f)),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": "attachment; filename=peer-helpers.csv"},
+    )
+
+
+def _helper_form(programme: Programme, obj: object | None = None) -> HelperForm:
+    form = HelperForm(obj=obj)
+    form.school_id.choices = [
+        (s.id, f"{s.name} ({s.municipality})") for s in org.schools(programme)
+    ]
+    return form
+
+
+@bp.route("/helpers/new", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def helper_new() -> str | WerkzeugResponse | tuple[str, int]:
+    programme = _programme()
+    form = _helper_form(programme)
+    if request.method == "GET" and int_arg("school"):
+        form.school_id.data = int_arg("school")
+    if form.validate_on_submit():
+        try:
+            helper = peer_helpers.create(
+                org.get_school(form.school_id.data), form.data_object(), actor()
+            )
+        except DomainError as err:
+            db.session.rollback()
+            flash(err.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Peer helper saved."), "success")
+            return redirect(url_for("coordination.helper_detail", helper_id=helper.id))
+    elif request.method == "POST":
+        flash(_("Check the highlighted fields."), "error")
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "coordination/helper_form.html",
+        form=form,
+        programme=programme,
+        helper=None,
+        consent_age=peer_helpers.consent_age(),
+    ), status
+
+
+@bp.route("/helpers/<int:helper_id>", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def helper_detail(helper_id: int) -> str | WerkzeugResponse | tuple[str, int]:
+    """A helper's record, link and bans; viewing it is audited."""
+    helper = peer_helpers.get_helper(helper_id)
+    programme = org.get_programme(helper.school.programme_id)
+    assert programme is not None
+    form = _helper_form(programme, helper)
+    form.consent_confirmed.data = form.consent_confirmed.data or request.method == "GET"
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                if form.school_id.data != helper.school_id:
+                    raise DomainError(
+                        _("A helper cannot move school; erase and add them again."), status_code=422
+                    )
+                peer_helpers.update(helper, form.data_object(), actor())
+            except DomainError as err:
+                db.session.rollback()
+                flash(err.message, "error")
+                status = 422
+            else:
+                db.session.commit()
+                flash(_("Saved."), "success")
+                return redirect(url_for("coordination.helper_detail", helper_id=helper.id))
+        else:
+            flash(_("Check the highlighted fields."), "error")
+            status = 422
+    helper = peer_helpers.get_helper(helper_id)
+    audit.record(actor().id, audit.VIEW, helper.id, helper.school_id)
+    link = linking.current_link(helper)
+    banned = db.session.scalars(
+        db.select(BannedPair.mentor_id).where(BannedPair.helper_id == helper.id)
+    ).all()
+    page = render_template(
+        "coordination/helper.html",
+        helper=helper,
+        form=form,
+        programme=programme,
+        link=link,
+        choices=linking.mentor_choices(helper.school_id),
+        banned=set(banned),
+        consent_age=peer_helpers.consent_age(),
+    )
+    db.session.commit()
+    return page, status
+
+
+def _mentor_from_form() -> mentors.MentorProfile:
+    mentor_id = int_arg("mentor_id", request.form)
+    if mentor_id is None:
+        raise DomainError(_("Choose a mentor."), status_code=422)
+    return mentors.get_mentor(mentor_id)
+
+
+@bp.post("/helpers/<int:helper_id>/link")
+@roles_required(Role.COORDINATOR)
+def helper_link(helper_id: int) -> WerkzeugResponse:
+    helper = peer_helpers.get_helper(helper_id)
+    linking.link(helper, _mentor_from_form(), actor())
+    db.session.commit()
+    flash(_("Linked to the mentor."), "success")
+    return redirect(url_for("coordination.helper_detail", helper_id=helper_id))
+
+
+@bp.post("/helpers/<int:helper_id>/unlink")
+@roles_required(Role.COORDINATOR)
+def helper_unlink(helper_id: int) -> WerkzeugResponse:
+    linking.unlink(peer_helpers.get_helper(helper_id), actor())
+    db.session.commit()
+    flash(_("The helper waits for a mentor again."), "success")
+    return redirect(url_for("coordination.helper_detail", helper_id=helper_id))
+
+
+@bp.post("/helpers/<int:helper_id>/ban")
+@roles_required(Role.COORDINATOR)
+def helper_ban(helper_id: int) -> WerkzeugResponse:
+    linking.ban(peer_helpers.get_helper(helper_id), _mentor_from_form(), actor())
+    db.session.commit()
+    flash(_("This pair will never be linked."), "success")
+    return redirect(url_for("coordination.helper_detail", helper_id=helper_id))
+
+
+@bp.post("/helpers/<int:helper_id>/erase")
+@roles_required(Role.COORDINATOR)
+def helper_erase(helper_id: int) -> WerkzeugResponse:
+    """Erasure on request: nothing identifying remains."""
+    helper = peer_helpers.get_helper(helper_id)
+    if request.form.get("confirm") != "yes":
+        raise DomainError(_("Tick the box to confirm the erasure."), status_code=422)
+    programme_id = helper.school.programme_id
+    peer_helpers.erase(helper, actor())
+    db.session.commit()
+    flash(_("The helper's data was erased."), "success")
+    return redirect(url_for("coordination.helpers", programme=programme_id))

@@ -1,0 +1,265 @@
+"""Course content as frozen dataclasses, loaded from COURSES_DIR and cached per process."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from lms_plugin.errors import NotFound
+
+if TYPE_CHECKING:
+    from lms_plugin.courses.reader import ReadResult
+    from lms_plugin.courses.source import Problem
+
+log = logging.getLogger("lms_plugin.courses")
+
+QUESTION_TYPES = ("single", "multiple", "truefalse", "matching")
+
+
+def localized(texts: dict[str, str], lang: str, default: str = "hu") -> str:
+    """The text in `lang`, else in the course default, else any non-empty text."""
+    for code in (lang, default):
+        if texts.get(code):
+            return texts[code]
+    return next((text for text in texts.values() if text), "")
+
+
+@dataclass(frozen=True)
+class Option:
+    """An answer option of a single- or multiple-choice question."""
+
+    id: str
+    text: dict[str, str]
+    correct: bool
+    feedback: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A left item and the right item it matches."""
+
+    left: dict[str, str]
+    right: dict[str, str]
+    feedback: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Question:
+    """A knowledge-check question; which fields matter depends on `type`."""
+
+    id: str
+    type: str  # single | multiple | truefalse | matching
+    prompt: dict[str, str]
+    options: tuple[Option, ...] = ()
+    answer: bool | None = None  # truefalse
+    feedback_true: dict[str, str] = field(default_factory=dict)  # truefalse: shown for "true"
+    feedback_false: dict[str, str] = field(default_factory=dict)
+    pairs: tuple[Pair, ...] = ()  # matching
+
+
+@dataclass(frozen=True)
+class Quiz:
+    """A module's knowledge check."""
+
+    id: str
+    module_id: str
+    pass_mark: int  # percent of questions answered fully correctly
+    attempts: int  # 0 = unlimited
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class Level:
+    """One level of a rubric criterion."""
+
+    points: int
+    title: dict[str, str]
+    descriptor: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A rubric criterion with its levels, lowest first."""
+
+    id: str
+    title: dict[str, str]
+    levels: tuple[Level, ...]
+
+    @property
+    def max_points(self) -> int:
+        return max((level.points for level in self.levels), default=0)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A graded assignment (the grading feature runs submissions and marking)."""
+
+    id: str
+    module_id: str
+    title: dict[str, str]
+    brief: dict[str, str]  # Markdown
+    submission_types: tuple[str, ...]
+    max_files: int
+    max_file_mb: float
+    file_types: tuple[str, ...]
+    max_attempts: int
+    points: int
+    pass_mark: int
+    rubric: tuple[Criterion, ...]
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """A reading; `body` is Markdown per language."""
+
+    id: str
+    module_id: str
+    order: int
+    minutes: int
+    title: dict[str, str]
+    body: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Module:
+    """A module: lessons, an optional knowledge check and an optional assignment."""
+
+    id: str
+    order: int
+    kind: str  # core | refresher
+    hours: float
+    face_to_face_hours: float
+    min_active_minutes: int
+    title: dict[str, str]
+    objectives: dict[str, tuple[str, ...]]
+    lessons: tuple[Lesson, ...]
+    quiz: Quiz | None
+    assignment: Assignment | None
+    folder: str = ""  # absolute path of the module folder (images live in images/)
+
+    def lesson(self, lesson_id: str) -> Lesson | None:
+        return next((lesson for lesson in self.lessons if lesson.id == lesson_id), None)
+
+
+@dataclass(frozen=True)
+class CertificationRules:
+    """What a trainee needs for the mentor certificate."""
+
+    require_all_modules: bool = True
+    require_quizzes_passed: bool = True
+    require_assignments_passed: bool = True
+    min_hours: float = 0
+    min_active_minutes: int = 0
+    validity_years: int = 3
+    refresher_module: str | None = None
+    issuer: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Course:
+    """A course as read from its folder; `content_hash` changes whenever any file changes."""
+
+    id: str
+    version: str
+    title: dict[str, str]
+    summary: dict[str, str]
+    languages: tuple[str, ...]
+    default_language: str
+    hours: float
+    sequential: bool
+    assignment_completion: str  # "submitted" | "passed"
+    certification: CertificationRules
+    modules: tuple[Module, ...]
+    content_hash: str
+    folder: str = ""  # absolute path of the course folder
+
+    def module(self, module_id: str) -> Module | None:
+        return next((m for m in self.modules if m.id == module_id), None)
+
+    @property
+    def core_modules(self) -> tuple[Module, ...]:
+        return tuple(m for m in self.modules if m.kind == "core")
+
+    @property
+    def refresher(self) -> Module | None:
+        name = self.certification.refresher_module
+        return self.module(name) if name else None
+
+    @property
+    def lessons(self) -> tuple[Lesson, ...]:
+        return tuple(lesson for m in self.modules for lesson in m.lessons)
+
+    @property
+    def quizzes(self) -> tuple[Quiz, ...]:
+        return tuple(m.quiz for m in self.modules if m.quiz is not None)
+
+    @property
+    def assignments(self) -> tuple[Assignment, ...]:
+        return tuple(m.assignment for m in self.modules if m.assignment is not None)
+
+    def lesson(self, lesson_id: str) -> Lesson | None:
+        return next((lesson for lesson in self.lessons if lesson.id == lesson_id), None)
+
+    def language_for(self, locale: str | None) -> str:
+        """The UI locale when the course has it, else the course default."""
+        return locale if locale in self.languages else self.default_language
+
+
+_lock = threading.Lock()
+_cache: dict[str, ReadResult] = {}
+
+
+def courses_dir() -> Path:
+    """The folder that holds the course folders (app config COURSES_DIR)."""
+    return Path(str(current_app.config["COURSES_DIR"]))
+
+
+def _loaded() -> ReadResult:
+    key = str(courses_dir().resolve())
+    found = _cache.get(key)
+    if found is None:
+        with _lock:
+            found = _cache.get(key)
+            if found is None:
+                from lms_plugin.courses.reader import read_courses
+
+                found = read_courses(Path(key))
+                if found.problems:
+                    log.warning(
+                        "%d problem(s) in the course files, first: %s; run "
+                        "`flask --app lms_plugin courses check`",
+                        len(found.problems),
+                        found.problems[0],
+                    )
+                _cache[key] = found
+    return found
+
+
+def all_courses() -> list[Course]:
+    """Every course under COURSES_DIR, in folder order."""
+    return list(_loaded().courses)
+
+
+def get_course(course_id: str) -> Course:
+    """The course with this id; NotFound when there is none."""
+    course = next((c for c in _loaded().courses if c.id == course_id), None)
+    if course is None:
+        raise NotFound(_("There is no course %(id)s.", id=course_id))
+    return course
+
+
+def content_problems() -> list[Problem]:
+    """The problems found when the courses were read (what `courses check` reports)."""
+    return list(_loaded().problems)
+
+
+def reload_courses() -> None:
+    """Forget the loaded courses; the next call reads the files again."""
+    with _lock:
+        _cache.clear()

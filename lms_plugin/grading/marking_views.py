@@ -1,0 +1,302 @@
+"""Trainer pages: queue, grading page, allocation, bulk release with confirmation, CSV export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, flash, jsonify, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import select
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from lms_plugin.accounts.current import CurrentLaunch, require_launch, roles_required
+from lms_plugin.accounts.models import Role, User
+from lms_plugin.courses.content import all_courses
+from lms_plugin.db import db
+from lms_plugin.errors import Conflict, DomainError
+from lms_plugin.grading import comments, export, queue, workflow
+from lms_plugin.grading.access import (
+    is_trainer_of,
+    markable_submission,
+    may_mark,
+    viewable_submission,
+)
+from lms_plugin.grading.forms import parse_ids, parse_marking
+from lms_plugin.grading.markup import content_language, render_answer
+from lms_plugin.grading.models import READY, RELEASED, Grade, Submission
+from lms_plugin.grading.release import delivery_of, release
+from lms_plugin.grading.services import attempts, find_assignment
+from lms_plugin.grading.views import bp, page
+
+
+def _context(launch: CurrentLaunch) -> int:
+    if launch.context_pk is None:
+        raise DomainError(_("Open the grading page from your Moodle course."))
+    return launch.context_pk
+
+
+def _lang() -> str:
+    courses = all_courses()
+    return content_language(courses[0]) if courses else "hu"
+
+
+@bp.get("/", endpoint="queue")
+@roles_required(Role.TRAINER)
+def queue_page() -> str:
+    """Submitted work of this course's trainees, oldest first, with filters."""
+    launch = require_launch()
+    args = request.args
+    status = args.get("status", "open")
+    query = queue.QueueFilter(
+        context_pk=_context(launch),
+        module_id=args.get("module", ""),
+        assignment_id=args.get("assignment", ""),
+        status=status if status in queue.STATUSES else "open",
+        mine_only=args.get("mine") == "1",
+        viewer_id=launch.user.id,
+    )
+    assignments = {
+        m.assignment.id: (c, m, m.assignment)
+        for c in all_courses()
+        for m in c.modules
+        if m.assignment
+    }
+    return page(
+        "grading/queue.html",
+        _lang(),
+        rows=queue.queue(query),
+        query=query,
+        assignments=assignments,
+        statuses=queue.STATUSES,
+        modules=[(m.id, m.title) for c in all_courses() for m in c.modules if m.assignment],
+    )
+
+
+def _grading_page(
+    launch: CurrentLaunch,
+    submission: Submission,
+    *,
+    typed: workflow.Marking | None = None,
+    conflict: bool = False,
+) -> str:
+    located = find_assignment(submission.assignment_id)
+    lang = content_language(located.course)
+    grade = submission.grade
+    can_mark = may_mark(launch, submission)
+    total = (
+        workflow.compute_total(located.assignment, typed.levels)
+        if typed
+        else (grade.total if grade else 0)
+    )
+    context_trainers = queue.markers(submission.context_pk) if can_mark else []
+    return page(
+        "grading/grade.html",
+        lang,
+        s=submission,
+        a=located.assignment,
+        grade=grade,
+        typed=typed,
+        trainee=db.session.get(User, submission.user_id),
+        answer=render_answer(submission.text),
+        history=[
+            h for h in attempts(submission.user_id, submission.assignment_id) if h.state != "draft"
+        ],
+        can_mark=can_mark and (grade is None or grade.state != RELEASED),
+        is_marker=can_mark,
+        total=total,
+        suggested=workflow.suggest_outcome(located.assignment, total, submission.attempt),
+        last_attempt=workflow.is_last_attempt(located.assignment, submission.attempt),
+        delivery=delivery_of(submission) if grade and grade.state == RELEASED else None,
+        bank=comments.bank(launch.user) if can_mark else [],
+        markers=context_trainers,
+        released=RELEASED,
+        ready=READY,
+        conflict=conflict,
+    )
+
+
+@bp.get("/submissions/<int:submission_id>")
+@roles_required(Role.TRAINER, Role.COORDINATOR)
+def grade_page(submission_id: int) -> str:
+    """The submission beside the rubric; read-only for coordinators and after release."""
+    launch = require_launch()
+    return _grading_page(launch, viewable_submission(launch, submission_id))
+
+
+@bp.post("/submissions/<int:submission_id>/grade")
+@roles_required(Role.TRAINER)
+def save_grade(submission_id: int) -> str | WerkzeugResponse | tuple[str, int]:
+    """Save (in progress) or mark ready; a stale version is a 409 with the marker's input kept."""
+    launch = require_launch()
+    submission = markable_submission(launch, submission_id)
+    located = find_assignment(submission.assignment_id)
+    marking = parse_marking(request.form, located.assignment)
+    try:
+        workflow.save_grade(
+            launch.user,
+            submission,
+            located.assignment,
+            marking,
+            mark_ready=request.form.get("action") == "ready",
+        )
+    except DomainError as err:
+        db.session.rollback()
+        submission = markable_submission(launch, submission_id)
+        flash(err.message, "error")
+        status = 409 if isinstance(err, Conflict) else err.status_code
+        try:
+            return _grading_page(launch, submission, typed=marking, conflict=status == 409), status
+        except DomainError:  # the typed levels themselves were invalid: show the stored grade
+            return _grading_page(launch, submission), status
+    db.session.commit()
+    if request.form.get("action") == "ready":
+        flash(
+            _("Saved and marked ready for release. The trainee sees nothing until it is released."),
+            "success",
+        )
+    else:
+        flash(_("Saved. The trainee sees nothing until the grade is released."), "success")
+    return redirect(url_for("grading.grade_page", submission_id=submission_id))
+
+
+@bp.post("/submissions/<int:submission_id>/reopen")
+@roles_required(Role.TRAINER)
+def reopen(submission_id: int) -> WerkzeugResponse:
+    """Ready → in progress."""
+    launch = require_launch()
+    submission = markable_submission(launch, submission_id)
+    workflow.reopen(launch.user, submission, int(request.form.get("version", "0") or 0))
+    db.session.commit()
+    flash(_("The grade is back in progress."), "success")
+    return redirect(url_for("grading.grade_page", submission_id=submission_id))
+
+
+@bp.post("/submissions/<int:submission_id>/allocate")
+@roles_required(Role.TRAINER)
+def allocate(submission_id: int) -> WerkzeugResponse:
+    """Give the submission to a trainer of its course (or to nobody)."""
+    launch = require_launch()
+    submission = markable_submission(launch, submission_id)
+    value = request.form.get("marker_id", "")
+    marker = None
+    if value:
+        marker = db.session.get(User, int(value)) if value.isdigit() else None
+        if marker is None or not is_trainer_of(marker.id, submission.context_pk):
+            raise DomainError(_("Choose a trainer of this course."), status_code=422)
+    workflow.allocate(launch.user, submission, marker)
+    db.session.commit()
+    flash(
+        _("Allocated to %(name)s.", name=marker.display_name)
+        if marker
+        else _("Allocation removed."),
+        "success",
+    )
+    return redirect(_back(url_for("grading.grade_page", submission_id=submission_id)))
+
+
+def _ready_grades(launch: CurrentLaunch, ids: list[int]) -> list[Grade]:
+    if not ids:
+        return []
+    rows = db.session.scalars(select(Submission).where(Submission.id.in_(ids)).order_by(Submission.id))
+    return [
+        s.grade
+        for s in rows
+        if may_mark(launch, s) and s.grade is not None and s.grade.state == READY
+    ]
+
+
+@bp.get("/release")
+@roles_required(Role.TRAINER)
+def confirm_release() -> str | WerkzeugResponse:
+    """The confirmation step: which ready grades will reach the trainees and Moodle."""
+    launch = require_launch()
+    grades = _ready_grades(launch, parse_ids(request.args.getlist("ids")))
+    if not grades:
+        flash(_("Select at least one grade that is ready for release."), "warning")
+        return redirect(url_for("grading.queue", status="ready"))
+    people = {
+        u.id: u
+        for u in db.session.scalars(
+            select(User).where(User.id.in_([g.submission.user_id for g in grades]))
+        )
+    }
+    return page(
+        "grading/confirm_release.html", _lang(), grades=grades, people=people, find=find_assignment
+    )
+
+
+@bp.post("/release")
+@roles_required(Role.TRAINER)
+def release_grades() -> WerkzeugResponse:
+    """Release the confirmed grades: trainees see them, scores go to the Moodle gradebook."""
+    launch = require_launch()
+    if request.form.get("confirm") != "yes":
+        raise DomainError(_("Confirm the release first."), status_code=400)
+    wanted = parse_ids(request.form.getlist("ids"))
+    result = release(launch.user, _ready_grades(launch, wanted))
+    db.session.commit()
+    flash(
+        ngettext("%(num)d grade released.", "%(num)d grades released.", len(result.released)),
+        "success",
+    )
+    if len(result.released) < len(wanted):
+        flash(
+            _("Some selected grades were not released because they are no longer ready."), "warning"
+        )
+    return redirect(url_for("grading.queue"))
+
+
+@bp.get("/export.csv")
+@roles_required(Role.TRAINER, Role.COORDINATOR)
+def export_csv() -> Response:
+    """Per-criterion CSV of this course's graded submissions."""
+    launch = require_launch()
+    body = export.export_csv(_context(launch), _lang(), request.args.get("assignment", ""))
+    return Response(
+        body.encode("utf-8"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=grades-per-criterion.csv"},
+    )
+
+
+def _bank_json(owner: User) -> dict[str, Any]:
+    return {"comments": [{"id": e.id, "text": e.text} for e in comments.bank(owner)]}
+
+
+@bp.route("/comments", methods=["GET", "POST"])
+@roles_required(Role.TRAINER)
+def comment_bank() -> Response | WerkzeugResponse:
+    """List (GET, JSON) or add (POST, JSON or form) a reusable comment."""
+    launch = require_launch()
+    if request.method == "GET":
+        return jsonify(_bank_json(launch.user))
+    data = request.get_json(silent=True) if request.is_json else request.form
+    text = str((data or {}).get("text", ""))
+    comments.add_comment(launch.user, text)
+    db.session.commit()
+    if request.is_json:
+        response = jsonify(_bank_json(launch.user))
+        response.status_code = 201
+        return response
+    return redirect(_back())
+
+
+@bp.post("/comments/<int:entry_id>/delete")
+@roles_required(Role.TRAINER)
+def delete_comment(entry_id: int) -> Response | WerkzeugResponse:
+    """Delete one of my saved comments."""
+    launch = require_launch()
+    comments.delete_comment(launch.user, entry_id)
+    db.session.commit()
+    if request.is_json:
+        return jsonify(_bank_json(launch.user))
+    return redirect(_back())
+
+
+def _back(default: str | None = None) -> str:
+    """The local page to return to (never another site)."""
+    target = request.form.get("next", "")
+    if target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return default or url_for("grading.queue")

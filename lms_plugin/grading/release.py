@@ -1,0 +1,111 @@
+"""Releasing grades: the trainee sees the outcome, Moodle gets the score (via the AGS outbox)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+
+from lms_plugin.accounts.models import User
+from lms_plugin.courses.content import Assignment, localized
+from lms_plugin.db import db, utcnow
+from lms_plugin.errors import DomainError
+from lms_plugin.grading.models import READY, RELEASED, RELEASED_STATE, REVISE, Grade, Submission
+from lms_plugin.grading.services import find_assignment, notify_progress
+from lms_plugin.grading.workflow import audit, snapshot
+
+log = logging.getLogger("lms_plugin.grading")
+COMMENT_LIMIT = 1000  # characters of feedback sent to the Moodle gradebook
+
+
+def resource_id(assignment_id: str) -> str:
+    """The line item's resourceId for an assignment."""
+    return f"assignment:{assignment_id}"
+
+
+def plain_comment(feedback: str, limit: int = COMMENT_LIMIT) -> str | None:
+    """The overall feedback as plain text for the gradebook, truncated with an ellipsis."""
+    text = " ".join(feedback.replace("\x00", "").split())
+    if not text:
+        return None
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True)
+class ReleaseResult:
+    """What a (bulk) release did."""
+
+    released: list[Grade]
+    skipped: list[Grade]
+
+
+def release(actor: User, grades: Iterable[Grade]) -> ReleaseResult:
+    """Release every ready grade given; others are skipped (reopened or released meanwhile)."""
+    released: list[Grade] = []
+    skipped: list[Grade] = []
+    for grade in grades:
+        if grade.state != READY or grade.outcome is None:
+            skipped.append(grade)
+            continue
+        _release_one(actor, grade)
+        released.append(grade)
+    if not released and skipped:
+        raise DomainError(_("None of the selected grades is ready to release."), status_code=409)
+    return ReleaseResult(released, skipped)
+
+
+def _release_one(actor: User, grade: Grade) -> None:
+    submission: Submission = grade.submission
+    located = find_assignment(submission.assignment_id)
+    before = snapshot(grade)
+    now = utcnow()
+    grade.state = RELEASED
+    grade.released_at = now
+    grade.released_by_id = actor.id
+    grade.updated_at = now
+    submission.state = RELEASED_STATE[str(grade.outcome)]
+    db.session.flush()
+    audit(submission, actor, "released", before, snapshot(grade))
+    # The gradebook column is labelled in the course's default language, whoever releases.
+    queue_grade(grade, located.assignment, located.course.default_language)
+    db.session.flush()
+    notify_progress(submission.user_id, submission.course_id)
+
+
+def queue_grade(grade: Grade, assignment: Assignment, lang: str) -> Any:
+    """Put the released score in the AGS outbox for the assignment's own line item."""
+    try:
+        from lms_plugin.lti.ags import LineItemSpec, queue_score
+    except ImportError:  # pragma: no cover - the lti feature is part of the app
+        log.warning("AGS is not available; grade %s is not sent to the platform", grade.id)
+        return None
+    submission = grade.submission
+    return queue_score(
+        user_id=submission.user_id,
+        context_pk=submission.context_pk,
+        line_item=LineItemSpec(
+            resource_id=resource_id(assignment.id),
+            tag="assignment",
+            label=localized(assignment.title, lang)[:255],
+            score_maximum=float(assignment.points),
+        ),
+        score_given=float(grade.total),
+        score_maximum=float(assignment.points),
+        activity_progress="Submitted" if grade.outcome == REVISE else "Completed",
+        grading_progress="FullyGraded",
+        comment=plain_comment(grade.feedback),
+    )
+
+
+def delivery_of(submission: Submission) -> Any:
+    """The latest delivery of the trainee's score for the assignment, or None."""
+    try:
+        from lms_plugin.lti.ags import delivery_status
+    except ImportError:  # pragma: no cover
+        return None
+    return delivery_status(
+        submission.user_id, submission.context_pk, resource_id(submission.assignment_id)
+    )

@@ -1,0 +1,243 @@
+"""Marking: server-side totals, in_progress → ready → released, optimistic locking, audit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from lms_plugin.accounts.models import User
+from lms_plugin.courses.content import Assignment
+from lms_plugin.db import db, utcnow
+from lms_plugin.errors import Conflict, DomainError
+from lms_plugin.grading.models import (
+    FAIL,
+    IN_PROGRESS,
+    OUTCOMES,
+    PASS,
+    READY,
+    RELEASED,
+    REVISE,
+    CriterionScore,
+    Grade,
+    GradeAudit,
+    Submission,
+)
+
+MAX_COMMENT = 5000
+MAX_FEEDBACK = 20000
+
+
+class GradeConflict(Conflict):
+    """Another marker saved the grade since this form was loaded."""
+
+    def __init__(self, saved_at: datetime, marker: str) -> None:
+        super().__init__(
+            _(
+                "Another marker (%(name)s) saved this grade at %(time)s; "
+                "your changes were not saved — reload to see theirs.",
+                name=marker,
+                time=_hhmm(saved_at),
+            )
+        )
+        self.saved_at = saved_at
+        self.marker = marker
+
+
+def _hhmm(moment: datetime) -> str:
+    from flask_babel import format_time
+
+    return str(format_time(moment, "HH:mm"))
+
+
+@dataclass
+class Marking:
+    """What a marker sent: a level per criterion (index or None), comments, feedback, outcome."""
+
+    version: int
+    levels: dict[str, int | None] = field(default_factory=dict)
+    comments: dict[str, str] = field(default_factory=dict)
+    feedback: str = ""
+    outcome: str | None = None
+
+
+def compute_total(assignment: Assignment, levels: dict[str, int | None]) -> int:
+    """The sum of the chosen levels' points; unknown criteria or levels are refused."""
+    known = {c.id: c for c in assignment.rubric}
+    for criterion_id in levels:
+        if criterion_id not in known:
+            raise DomainError(
+                _("Unknown rubric criterion %(id)s.", id=criterion_id), status_code=422
+            )
+    total = 0
+    for criterion in assignment.rubric:
+        index = levels.get(criterion.id)
+        if index is None:
+            continue
+        if not 0 <= index < len(criterion.levels):
+            raise DomainError(
+                _("Unknown level for criterion %(id)s.", id=criterion.id), status_code=422
+            )
+        total += criterion.levels[index].points
+    return total
+
+
+def is_last_attempt(assignment: Assignment, attempt: int) -> bool:
+    """True when no resubmission would be allowed after this attempt."""
+    return assignment.max_attempts > 0 and attempt >= assignment.max_attempts
+
+
+def suggest_outcome(assignment: Assignment, total: int, attempt: int) -> str:
+    """Pass at or above the pass mark; else revision while attempts remain, else fail."""
+    if total >= assignment.pass_mark:
+        return PASS
+    return FAIL if is_last_attempt(assignment, attempt) else REVISE
+
+
+def snapshot(grade: Grade | None) -> dict[str, Any] | None:
+    """The grade as stored, for the audit's before/after."""
+    if grade is None:
+        return None
+    return {
+        "state": grade.state,
+        "outcome": grade.outcome,
+        "total": grade.total,
+        "feedback": grade.feedback,
+        "marker_id": grade.marker_id,
+        "version": grade.version,
+        "scores": {
+            s.criterion_id: {"level": s.level, "points": s.points, "comment": s.comment}
+            for s in grade.scores
+        },
+    }
+
+
+def audit(submission: Submission, actor: User, action: str, before: Any, after: Any) -> None:
+    """One audit row; flushed with the change it records."""
+    db.session.add(
+        GradeAudit(
+            submission_id=submission.id,
+            actor_id=actor.id,
+            action=action,
+            before=before,
+            after=after,
+        )
+    )
+
+
+def save_grade(
+    actor: User,
+    submission: Submission,
+    assignment: Assignment,
+    marking: Marking,
+    *,
+    mark_ready: bool,
+) -> Grade:
+    """Store the marker's work (version-checked); `mark_ready` needs every level and an outcome."""
+    if submission.state == "draft":
+        raise DomainError(_("Drafts cannot be graded."), status_code=409)
+    grade = submission.grade
+    _check_version(grade, marking.version)
+    if grade is not None and grade.state == RELEASED:
+        raise DomainError(
+            _("This grade has been released and can no longer be changed."), status_code=409
+        )
+    total = compute_total(assignment, marking.levels)
+    outcome = marking.outcome or None
+    if outcome is not None and outcome not in OUTCOMES:
+        raise DomainError(_("Choose pass, needs revision or fail."), status_code=422)
+    if outcome == REVISE and is_last_attempt(assignment, submission.attempt):
+        raise DomainError(
+            _("This is the trainee's last allowed attempt: choose pass or fail."), status_code=422
+        )
+    if mark_ready:
+        missing = [c for c in assignment.rubric if marking.levels.get(c.id) is None]
+        if missing:
+            raise DomainError(
+                _("Choose a level for every criterion before marking the grade ready."),
+                status_code=422,
+            )
+        if outcome is None:
+            raise DomainError(
+                _("Choose the outcome before marking the grade ready."), status_code=422
+            )
+    before = snapshot(grade)
+    if grade is None:
+        grade = Grade(submission=submission, state=IN_PROGRESS)
+        db.session.add(grade)
+    grade.total = total
+    grade.outcome = outcome
+    grade.feedback = marking.feedback.replace("\x00", "")[:MAX_FEEDBACK]
+    grade.marker_id = actor.id
+    grade.state = READY if mark_ready else IN_PROGRESS
+    grade.updated_at = utcnow()
+    points = {c.id: c for c in assignment.rubric}
+    for criterion_id, criterion in points.items():
+        index = marking.levels.get(criterion_id)
+        comment = marking.comments.get(criterion_id, "").replace("\x00", "")[:MAX_COMMENT]
+        row = grade.score(criterion_id)
+        if row is None:
+            row = CriterionScore(criterion_id=criterion_id)
+            grade.scores.append(row)
+        row.level = index
+        row.points = criterion.levels[index].points if index is not None else 0
+        row.comment = comment
+    _flush_versioned(grade)
+    audit(submission, actor, "ready" if mark_ready else "save", before, snapshot(grade))
+    db.session.flush()
+    return grade
+
+
+def _check_version(grade: Grade | None, version: int) -> None:
+    current = grade.version if grade is not None else 0
+    if version != current:
+        if grade is None:
+            raise DomainError(
+                _("This grade form is out of date; reload the page."), status_code=409
+            )
+        marker = db.session.get(User, grade.marker_id) if grade.marker_id else None
+        raise GradeConflict(grade.updated_at, marker.display_name if marker else "?")
+
+
+def _flush_versioned(grade: Grade) -> None:
+    """Flush; a writer between our read and our write surfaces as a conflict, not an overwrite."""
+    try:
+        db.session.flush()
+    except (StaleDataError, IntegrityError) as exc:
+        db.session.rollback()
+        raise Conflict(
+            _(
+                "Another marker saved this grade at the same moment; "
+                "your changes were not saved — reload to see theirs."
+            )
+        ) from exc
+
+
+def reopen(actor: User, submission: Submission, version: int) -> Grade:
+    """Ready → in progress (a marker wants to change something before release)."""
+    grade = submission.grade
+    if grade is None or grade.state != READY:
+        raise DomainError(_("Only grades marked ready can be reopened."), status_code=409)
+    _check_version(grade, version)
+    before = snapshot(grade)
+    grade.state = IN_PROGRESS
+    grade.updated_at = utcnow()
+    _flush_versioned(grade)
+    audit(submission, actor, "reopen", before, snapshot(grade))
+    db.session.flush()
+    return grade
+
+
+def allocate(actor: User, submission: Submission, marker: User | None) -> Submission:
+    """Give a submission to a marker (None: unallocated); audited."""
+    if submission.state == "draft":
+        raise DomainError(_("Drafts cannot be allocated."), status_code=409)
+    before = {"allocated_to_id": submission.allocated_to_id}
+    submission.allocated_to_id = marker.id if marker else None
+    audit(submission, actor, "allocated", before, {"allocated_to_id": submission.allocated_to_id})
+    db.session.flush()
+    return submission

@@ -1,0 +1,161 @@
+"""Which gradebook column a score goes to: the launch's own line item, or one found or created."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from lms_plugin.accounts.models import LmsContext, ResourceLink
+from lms_plugin.db import db
+from lms_plugin.lti.models import Platform
+from lms_plugin.lti.outbox_models import LineItem, ScoreDelivery
+from lms_plugin.lti.paging import next_link
+from lms_plugin.lti.tokens import (
+    SCOPE_LINEITEM,
+    SCOPE_LINEITEM_READONLY,
+    ServiceError,
+    error_text,
+    parse_json,
+    service_request,
+)
+
+CONTAINER_MEDIA_TYPE = "application/vnd.ims.lis.v2.lineitemcontainer+json"
+LINEITEM_MEDIA_TYPE = "application/vnd.ims.lis.v2.lineitem+json"
+MAX_PAGES = 20
+
+
+def scores_url(lineitem_url: str) -> str:
+    """The line item URL with `/scores` appended to its path (Moodle's carry `?type_id=`)."""
+    parts = urlsplit(lineitem_url)
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/scores"))
+
+
+def _granted(context: LmsContext) -> set[str]:
+    return set((context.ags_scopes or "").split())
+
+
+def resolve_lineitem_url(row: ScoreDelivery, context: LmsContext, platform: Platform) -> str:
+    """The URL of the line item for this score; creates the line item in the platform if needed."""
+    if row.resource_id is None:
+        link = db.session.get(ResourceLink, row.resource_link_pk) if row.resource_link_pk else None
+        if link is not None and link.lineitem_url:
+            return link.lineitem_url
+        raise ServiceError(
+            "the activity has no gradebook column: the launch carried no AGS line item "
+            "(turn on grades for the activity in Moodle, launch it again, then retry)",
+            retryable=False,
+        )
+    tag = row.tag or ""
+    cached = db.session.scalar(
+        select(LineItem).where(
+            LineItem.context_pk == context.id,
+            LineItem.resource_id == row.resource_id,
+            LineItem.tag == tag,
+        )
+    )
+    if cached is not None:
+        return cached.url
+    if not context.lineitems_url:
+        raise ServiceError(
+            "the course has no line items service: no launch from it carried the AGS lineitems URL",
+            retryable=False,
+        )
+    url = _find(context, platform, row.resource_id, tag) or _create(context, platform, row, tag)
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                LineItem(
+                    context_pk=context.id,
+                    resource_id=row.resource_id,
+                    tag=tag,
+                    url=url,
+                    label=row.label,
+                )
+            )
+    except IntegrityError:
+        pass  # another worker cached it at the same moment
+    return url
+
+
+def _find(context: LmsContext, platform: Platform, resource_id: str, tag: str) -> str | None:
+    granted = _granted(context)
+    scope = SCOPE_LINEITEM if not granted or SCOPE_LINEITEM in granted else SCOPE_LINEITEM_READONLY
+    url: str | None = context.lineitems_url
+    params: dict[str, str] | None = (
+        {"resource_id": resource_id, "tag": tag} if tag else {"resource_id": resource_id}
+    )
+    for _page in range(MAX_PAGES):
+        if url is None:
+            break
+        response = service_request(
+            platform, "GET", url, [scope], accept=CONTAINER_MEDIA_TYPE, params=params
+        )
+        if response.status_code != 200:
+            raise ServiceError(
+                error_text(response),
+                status=response.status_code,
+                retryable=response.status_code >= 500 or response.status_code == 429,
+            )
+        items = parse_json(response, "line items service")
+        if isinstance(items, dict):  # some platforms wrap the list
+            items = items.get("lineItems") or items.get("items") or []
+        for item in items if isinstance(items, list) else []:
+            if (
+                isinstance(item, dict)
+                and item.get("resourceId") == resource_id
+                and (item.get("tag") or "") == tag
+                and isinstance(item.get("id"), str)
+            ):
+                return str(item["id"])
+        url = next_link(response.headers, response.url)
+        params = None  # the next link carries the query
+    return None
+
+
+def _create(context: LmsContext, platform: Platform, row: ScoreDelivery, tag: str) -> str:
+    granted = _granted(context)
+    if granted and SCOPE_LINEITEM not in granted:
+        raise ServiceError(
+            "the platform does not let the tool create gradebook columns (no lineitem scope)",
+            retryable=False,
+        )
+    assert context.lineitems_url is not None
+    body: dict[str, object] = {
+        "label": row.label or row.resource_id,
+        "scoreMaximum": row.line_item_maximum or row.score_maximum,
+        "resourceId": row.resource_id,
+    }
+    if tag:
+        body["tag"] = tag
+    response = service_request(
+        platform,
+        "POST",
+        context.lineitems_url,
+        [SCOPE_LINEITEM],
+        accept=LINEITEM_MEDIA_TYPE,
+        content_type=LINEITEM_MEDIA_TYPE,
+        body=body,
+    )
+    if response.status_code not in (200, 201):
+        raise ServiceError(
+            error_text(response),
+            status=response.status_code,
+            retryable=response.status_code >= 500 or response.status_code == 429,
+        )
+    created = parse_json(response, "line items service")
+    if not isinstance(created, dict) or not isinstance(created.get("id"), str):
+        raise ServiceError("the platform created a line item but sent back no id")
+    return str(created["id"])
+
+
+def forget_line_item(row: ScoreDelivery) -> None:
+    """Drop the cached URL of a line item the platform no longer knows."""
+    db.session.execute(
+        delete(LineItem).where(
+            LineItem.context_pk == row.context_pk,
+            LineItem.resource_id == row.resource_id,
+            LineItem.tag == (row.tag or ""),
+        )
+    )

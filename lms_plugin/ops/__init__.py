@@ -1,0 +1,1 @@
+"""Operations: database tuning, backup and restore."""

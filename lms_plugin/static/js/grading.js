@@ -1,0 +1,156 @@
+// Grading pages: Markdown preview, live running total, comment bank. No inline script (CSP).
+(function () {
+  "use strict";
+
+  function csrfToken(root) {
+    var input = (root || document).querySelector("input[name=csrf_token]") ||
+      document.querySelector("input[name=csrf_token]");
+    return input ? input.value : "";
+  }
+
+  function postJson(url, body, token) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": token },
+      body: JSON.stringify(body || {})
+    }).then(function (response) {
+      return response.json().then(function (data) {
+        if (!response.ok) { throw new Error(data.message || response.statusText); }
+        return data;
+      });
+    });
+  }
+
+  // --- Markdown editor with a live preview rendered (and sanitised) by the server ---------------
+  document.querySelectorAll(".editor[data-preview-url]").forEach(function (editor) {
+    var area = editor.querySelector("textarea");
+    var preview = editor.querySelector(".answer-preview");
+    var token = csrfToken(editor.closest("form"));
+    var timer = null;
+    if (!area || !preview) { return; }
+    area.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        postJson(editor.dataset.previewUrl, { text: area.value }, token).then(function (data) {
+          preview.innerHTML = data.html; // sanitised HTML from the server (nh3)
+        }).catch(function (err) { preview.textContent = err.message; });
+      }, 400);
+    });
+  });
+
+  // --- Live running total and suggested outcome (the server recomputes both on save) -----------
+  document.querySelectorAll("form.grade-form").forEach(function (form) {
+    var output = form.querySelector(".total-value");
+    var suggestion = form.querySelector(".suggestion");
+    var shown = form.querySelector(".suggested-outcome");
+    var passMark = parseInt(form.dataset.passMark, 10) || 0;
+    var lastAttempt = form.dataset.lastAttempt === "true";
+    var dirty = false;
+
+    function recompute() {
+      var total = 0;
+      form.querySelectorAll(".level-radio:checked").forEach(function (radio) {
+        total += parseInt(radio.dataset.points, 10) || 0;
+      });
+      if (output) { output.textContent = String(total); }
+      if (suggestion && shown) {
+        var key = total >= passMark ? "pass" : (lastAttempt ? "fail" : "needs_revision");
+        shown.textContent = suggestion.getAttribute("data-label-" + key) || key;
+      }
+    }
+    form.addEventListener("change", function (event) {
+      dirty = true;
+      if (event.target.classList.contains("level-radio")) { recompute(); }
+    });
+    form.addEventListener("input", function () { dirty = true; });
+    form.addEventListener("submit", function () { dirty = false; });
+    window.addEventListener("beforeunload", function (event) {
+      if (dirty) { event.preventDefault(); event.returnValue = ""; }
+    });
+    recompute();
+  });
+
+  // --- Comment bank: insert into the last used comment box; add and delete without leaving -----
+  var lastTarget = document.getElementById("feedback");
+  document.querySelectorAll(".comment-target").forEach(function (box) {
+    box.addEventListener("focus", function () { lastTarget = box; });
+  });
+
+  function insertText(text) {
+    if (!lastTarget) { return; }
+    var start = lastTarget.selectionStart || lastTarget.value.length;
+    var end = lastTarget.selectionEnd || start;
+    var before = lastTarget.value.slice(0, start);
+    var glue = before && !/\s$/.test(before) ? " " : "";
+    lastTarget.value = before + glue + text + lastTarget.value.slice(end);
+    lastTarget.dispatchEvent(new Event("input", { bubbles: true }));
+    lastTarget.focus();
+  }
+
+  var bank = document.querySelector(".comment-bank");
+  if (!bank) { return; }
+  var bankUrl = bank.dataset.url;
+
+  function bindRow(row) {
+    var insert = row.querySelector(".insert-comment");
+    if (insert) { insert.addEventListener("click", function () { insertText(insert.dataset.text); }); }
+    var del = row.querySelector("form.delete-comment");
+    if (del) {
+      del.addEventListener("submit", function (event) {
+        event.preventDefault();
+        postJson(del.action, {}, csrfToken(del)).then(render).catch(function (err) { window.alert(err.message); });
+      });
+    }
+  }
+
+  function render(data) {
+    var template = bank.querySelector("li");
+    var token = csrfToken(bank);
+    bank.textContent = "";
+    (data.comments || []).forEach(function (entry) {
+      var li = document.createElement("li");
+      li.className = "d-flex gap-2 align-items-start mb-1";
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn btn-sm btn-outline-primary insert-comment";
+      button.dataset.text = entry.text;
+      button.textContent = bank.dataset.insertLabel || (template ? template.querySelector(".insert-comment").textContent : "+");
+      var span = document.createElement("span");
+      span.className = "flex-grow-1 pre-wrap";
+      span.textContent = entry.text;
+      var form = document.createElement("form");
+      form.method = "post";
+      form.className = "delete-comment";
+      form.action = bankUrl + "/" + entry.id + "/delete";
+      var hidden = document.createElement("input");
+      hidden.type = "hidden"; hidden.name = "csrf_token"; hidden.value = token;
+      var del = document.createElement("button");
+      del.type = "submit";
+      del.className = "btn btn-sm btn-outline-danger";
+      del.textContent = bank.dataset.deleteLabel || "×";
+      form.appendChild(hidden); form.appendChild(del);
+      li.appendChild(button); li.appendChild(span); li.appendChild(form);
+      bank.appendChild(li);
+      bindRow(li);
+    });
+  }
+
+  var first = bank.querySelector("li");
+  if (first) {
+    bank.dataset.insertLabel = first.querySelector(".insert-comment").textContent;
+    bank.dataset.deleteLabel = first.querySelector("form.delete-comment button").textContent;
+  }
+  bank.querySelectorAll("li").forEach(bindRow);
+  var add = document.querySelector("form.add-comment");
+  if (add) {
+    add.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var box = add.querySelector("textarea");
+      postJson(bankUrl, { text: box.value }, csrfToken(add)).then(function (data) {
+        box.value = "";
+        render(data);
+      }).catch(function (err) { window.alert(err.message); });
+    });
+  }
+})();

@@ -1,0 +1,172 @@
+"""Credited hours per rule, trainer overrides with audit, the cohort view with roster-only trainees."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, timedelta
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from lms_plugin.accounts.models import Membership, Role
+from lms_plugin.courses.content import get_course
+from lms_plugin.courses.models import LessonProgress, QuizAttempt
+from lms_plugin.db import db, utcnow
+from lms_plugin.errors import DomainError
+from lms_plugin.progress import services
+from lms_plugin.progress.models import ActiveTime, ProgressAudit
+from tests.conftest import Factory, login
+
+
+@pytest.fixture
+def course():  # type: ignore[no-untyped-def]
+    return get_course("mentor-30h")
+
+
+@pytest.fixture(autouse=True)
+def assignments_submitted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Grading is tested in tests/grading; here assignments count as submitted."""
+    monkeypatch.setattr(services, "_assignment_state", lambda user_id, assignment_id: "submitted")
+
+
+def finish_module(user_id: int, course, module) -> None:  # type: ignore[no-untyped-def]
+    now = utcnow()
+    for lesson in module.lessons:
+        db.session.add(
+            LessonProgress(user_id=user_id, course_id=course.id, lesson_id=lesson.id, module_id=module.id, opened_at=now, completed_at=now)
+        )
+    if module.quiz:
+        db.session.add(
+            QuizAttempt(user_id=user_id, course_id=course.id, quiz_id=module.quiz.id, module_id=module.id, attempt_no=1, answers={}, score_percent=100, passed=True, results={})
+        )
+    db.session.flush()
+
+
+def test_module_hours_credited_when_complete_and_next_opens(app_ctx: Flask, make: Factory, course) -> None:  # type: ignore[no-untyped-def]
+    user = make.user(make.context(), Role.TRAINEE)
+    first, second = course.core_modules[0], course.core_modules[1]
+    progress = services.course_progress(user.id, course)
+    assert progress.hours_credited == 0
+    assert progress.module(first.id).status == "open"
+    assert progress.module(second.id).status == "locked"
+    assert progress.next_step == {"kind": "lesson", "module_id": first.id, "lesson_id": first.lessons[0].id}
+    finish_module(user.id, course, first)
+    progress = services.course_progress(user.id, course)
+    assert progress.module(first.id).status == "complete"
+    assert progress.module(second.id).status == "open"
+    assert progress.hours_credited == first.hours - first.face_to_face_hours
+
+
+def test_half_finished_module_credits_nothing(app_ctx: Flask, make: Factory, course) -> None:  # type: ignore[no-untyped-def]
+    user = make.user(make.context(), Role.TRAINEE)
+    first = course.core_modules[0]
+    now = utcnow()
+    db.session.add(LessonProgress(user_id=user.id, course_id=course.id, lesson_id=first.lessons[0].id, module_id=first.id, opened_at=now, completed_at=now))
+    db.session.flush()
+    progress = services.course_progress(user.id, course)
+    assert progress.module(first.id).status == "in_progress"
+    assert progress.hours_credited == 0
+
+
+def test_face_to_face_hours_need_attendance(app_ctx: Flask, make: Factory, course) -> None:  # type: ignore[no-untyped-def]
+    module = next(m for m in course.core_modules if m.face_to_face_hours)
+    trainer = make.user(None, Role.TRAINER)
+    user = make.user(make.context(), Role.TRAINEE)
+    for m in course.core_modules:
+        finish_module(user.id, course, m)
+        if m.id == module.id:
+            break
+    before = services.course_progress(user.id, course).hours_credited
+    with pytest.raises(DomainError):
+        services.record_attendance(trainer, user.id, course, module.id, 99, date.today(), "Workshop 1")
+    services.record_attendance(trainer, user.id, course, module.id, module.face_to_face_hours, date.today(), "Workshop in Pécs")
+    after = services.course_progress(user.id, course).hours_credited
+    assert after - before == pytest.approx(module.face_to_face_hours)
+
+
+def test_all_modules_and_attendance_make_thirty_hours(app_ctx: Flask, make: Factory, course) -> None:  # type: ignore[no-untyped-def]
+    trainer = make.user(None, Role.TRAINER)
+    user = make.user(make.context(), Role.TRAINEE)
+    for module in course.core_modules:
+        finish_module(user.id, course, module)
+        if module.face_to_face_hours:
+            services.record_attendance(trainer, user.id, course, module.id, module.face_to_face_hours, date.today(), "Attended")
+    progress = services.course_progress(user.id, course)
+    assert progress.hours_credited == pytest.approx(course.hours) == pytest.approx(30)
+
+
+def test_minimum_active_time_rule(app_ctx: Flask, make: Factory, course) -> None:  # type: ignore[no-untyped-def]
+    first = dataclasses.replace(course.core_modules[0], min_active_minutes=20)
+    strict = dataclasses.replace(course, modules=(first, *course.modules[1:]))
+    user = make.user(make.context(), Role.TRAINEE)
+    finish_module(user.id, strict, first)
+    assert services.course_progress(user.id, strict).module(first.id).status == "in_progress"
+    db.session.add(ActiveTime(user_id=user.id, course_id=course.id, module_id=first.id, seconds=20 * 60))
+    db.session.flush()
+    assert services.course_progress(user.id, strict).module(first.id).status == "complete"
+
+
+def test_trainer_override_is_audited(app_ctx: Flask, make: Factory, course) -> None:  # type: ignore[no-untyped-def]
+    ctx = make.context()
+    trainer = make.user(ctx, Role.TRAINER)
+    user = make.user(ctx, Role.TRAINEE)
+    module = course.core_modules[0]
+    with pytest.raises(DomainError):
+        services.mark_module_complete(trainer, user.id, course, module.id, "  ")
+    services.mark_module_complete(trainer, user.id, course, module.id, "Completed the module on paper")
+    db.session.commit()
+    assert services.course_progress(user.id, course).module(module.id).status == "complete"
+    audit = db.session.scalar(select(ProgressAudit))
+    assert audit.actor_id == trainer.id and audit.user_id == user.id
+    assert audit.before == {"status": "open"} and audit.after == {"status": "complete"}
+    assert audit.reason == "Completed the module on paper"
+
+
+def test_cohort_shows_roster_only_trainee_and_flags_stalled(app_ctx: Flask, client: FlaskClient, make: Factory, course) -> None:  # type: ignore[no-untyped-def]
+    ctx = make.context()
+    trainer = make.user(ctx, Role.TRAINER, name="Nagy Éva")
+    active = make.user(ctx, Role.TRAINEE, name="Kovács Anna")
+    roster_only = make.user(None, Role.TRAINEE, name="Balogh Bence")
+    roster_only.platform_id = ctx.platform_id
+    db.session.add(Membership(context_pk=ctx.id, user_id=roster_only.id, role="trainee", source="roster", has_launched=False))
+    finish_module(active.id, course, course.core_modules[0])
+    services.on_progress_event(active.id, course.id)
+    db.session.commit()
+    login(client, trainer, Role.TRAINER, ctx)
+    page = client.get("/progress/cohort", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Kovács Anna" in page and "Balogh Bence" in page
+    assert "never launched" in page
+    stalled = client.get("/progress/cohort?stalled=1").get_data(as_text=True)
+    assert "Balogh Bence" in stalled and "Kovács Anna" not in stalled
+    csv_text = client.get("/progress/cohort.csv?sort=hours&dir=desc").get_data(as_text=True)
+    lines = csv_text.lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("name,launched,hours_credited")
+    assert lines[1].startswith("Kovács Anna,1,") and lines[2].startswith("Balogh Bence,0,0")
+
+
+def test_cohort_and_overrides_need_a_trainer_of_this_context(app_ctx: Flask, client: FlaskClient, make: Factory) -> None:
+    ctx, other_ctx = make.context(), make.context()
+    trainee = make.user(ctx, Role.TRAINEE)
+    other_trainer = make.user(other_ctx, Role.TRAINER)
+    db.session.commit()
+    login(client, trainee, Role.TRAINEE, ctx)
+    assert client.get("/progress/cohort").status_code == 403
+    assert client.post(f"/progress/trainee/{trainee.id}/complete", data={"module_id": "programme", "reason": "x y z"}).status_code == 403
+    login(client, other_trainer, Role.TRAINER, other_ctx)
+    assert client.get(f"/progress/trainee/{trainee.id}").status_code == 404
+    assert client.post(f"/progress/trainee/{trainee.id}/complete", data={"module_id": "programme", "reason": "x y z"}).status_code == 404
+
+
+def test_dashboard_shows_hours_and_next_step(app_ctx: Flask, client: FlaskClient, make: Factory, course) -> None:  # type: ignore[no-untyped-def]
+    ctx = make.context()
+    user = make.user(ctx, Role.TRAINEE)
+    finish_module(user.id, course, course.core_modules[0])
+    db.session.commit()
+    login(client, user, Role.TRAINEE, ctx)
+    page = client.get("/progress/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    hours = course.core_modules[0].hours - course.core_modules[0].face_to_face_hours
+    assert f"{hours:g} of 30 hours credited" in page, page[page.find("<main"):][:1500]
+    assert "Next step" in page
+    assert (utcnow() - timedelta(days=1)).year >= 2026
