@@ -101,6 +101,12 @@ def check_production(config: dict[str, Any]) -> None:
         raise ConfigError(
             f"No tool key in {keys_dir}: run 'flask --app lms_plugin init' or set LMS_TOOL_KEYS_DIR."
         )
+    if not config.get("LTI_REGISTRATION_ALLOWED_HOSTS"):
+        raise ConfigError(
+            "Say which Moodle sites may register the tool by Dynamic Registration: set "
+            'LMS_LTI_REGISTRATION_ALLOWED_HOSTS=\'["moodle.example.hu"]\' (or \'["*"]\' to allow any, '
+            "which lets any site that reaches /lti/register add itself)."
+        )
     if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
         if not os.environ.get("LMS_ALLOW_SQLITE_IN_PRODUCTION"):
             raise ConfigError(

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData, String, TypeDecorator
+from sqlalchemy import DateTime, Float, MetaData, String, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, mapped_column, registry
 
@@ -50,7 +50,7 @@ class Base(DeclarativeBase):
 
     registry = registry(
         metadata=MetaData(naming_convention=NAMING_CONVENTION),
-        type_annotation_map={datetime: UTCDateTime()},
+        type_annotation_map={datetime: UTCDateTime(), float: Float()},
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
+from markupsafe import escape
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -54,9 +55,12 @@ def error_response(status: int, title: str, message: str, *, code: str = "error"
     if wants_json():
         response = jsonify({"error": code, "message": message})
     else:
-        response = Response(
-            render_template("error.html", title=title, message=message, status=status)
-        )
+        try:
+            page = render_template("error.html", title=title, message=message, status=status)
+        except Exception:  # noqa: BLE001 - the error page itself must never fail
+            log.exception("error page could not be rendered")
+            page = f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(message)}</p>"
+        response = Response(page, mimetype="text/html")
     response.status_code = status
     return response
 

@@ -73,10 +73,10 @@ def nav_items() -> list[tuple[str, object]]:
 def register(app: Flask) -> None:
     """Expose nav_items() and role_label() to templates."""
     app.jinja_env.globals["nav_items"] = nav_items
+    app.jinja_env.globals["role_label"] = role_label
     app.jinja_env.globals["has_endpoint"] = has_endpoint
 
 
 def has_endpoint(name: str) -> bool:
     """Templates link to another feature's page only when that feature is installed."""
     return name in current_app.view_functions
-    app.jinja_env.globals["role_label"] = role_label

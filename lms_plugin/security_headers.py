@@ -10,7 +10,7 @@ from lms_plugin.lti.frame_ancestors import frame_ancestors
 
 class IframeSessionInterface(SecureCookieSessionInterface):
     """The session cookie is written after every after_request hook, so it gets its
-    iframe-friendly attributes here: SameSite=None; Secure; Partitioned over HTTPS, Lax over HTTP."""
+    iframe-friendly attributes here: SameSite=None; Secure; Partitioned over HTTPS, else Lax."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(request.is_secure)
@@ -30,7 +30,9 @@ def _harden_cookies(response: Response) -> None:
     response.headers.remove("Set-Cookie")
     for cookie in cookies:
         parts = [p.strip() for p in cookie.split(";") if p.strip()]
-        kept = [p for p in parts if p.split("=")[0].lower() not in {"samesite", "secure", "partitioned"}]
+        kept = [
+            p for p in parts if p.split("=")[0].lower() not in {"samesite", "secure", "partitioned"}
+        ]
         if request.is_secure:
             kept += ["Secure", "SameSite=None", "Partitioned"]
         else:

@@ -278,6 +278,11 @@ def launch_as(
     ).response
 
 
+def in_english(client: FlaskClient) -> None:
+    """Switch this browser's pages to English (a launch switches back to its own locale)."""
+    client.post(f"{BASE}/language", data={"lang": "en", "next": "/practice/"})
+
+
 def _browse_to(
     client: FlaskClient, answer: TestResponse, path: str, steps: list[tuple[str, str, int]]
 ) -> TestResponse:

@@ -12,12 +12,21 @@ class PlatformForm(FlaskForm):
     """A manual registration: the values Moodle shows under "Tool configuration details"."""
 
     name = StringField(_l("Name"), validators=[Optional(), Length(max=255)])
-    issuer = StringField(_l("Platform ID (issuer)"), validators=[DataRequired(), URL(require_tld=False), Length(max=255)])
+    issuer = StringField(
+        _l("Platform ID (issuer)"),
+        validators=[DataRequired(), URL(require_tld=False), Length(max=255)],
+    )
     client_id = StringField(_l("Client ID"), validators=[DataRequired(), Length(max=255)])
     deployment_id = StringField(_l("Deployment ID"), validators=[DataRequired(), Length(max=255)])
-    auth_url = StringField(_l("Authentication request URL"), validators=[DataRequired(), URL(require_tld=False)])
-    token_url = StringField(_l("Access token URL"), validators=[DataRequired(), URL(require_tld=False)])
-    jwks_url = StringField(_l("Public keyset URL"), validators=[DataRequired(), URL(require_tld=False)])
+    auth_url = StringField(
+        _l("Authentication request URL"), validators=[DataRequired(), URL(require_tld=False)]
+    )
+    token_url = StringField(
+        _l("Access token URL"), validators=[DataRequired(), URL(require_tld=False)]
+    )
+    jwks_url = StringField(
+        _l("Public keyset URL"), validators=[DataRequired(), URL(require_tld=False)]
+    )
 
 
 class CoordinatorForm(FlaskForm):

@@ -40,14 +40,15 @@ def platforms_page() -> str | Response:
         else:
             db.session.commit()
             flash(
-                _("Registered %(issuer)s, deployment %(deployment)s.",
-                  issuer=platform.issuer, deployment=deployment.deployment_id),
+                _(
+                    "Registered %(issuer)s, deployment %(deployment)s.",
+                    issuer=platform.issuer,
+                    deployment=deployment.deployment_id,
+                ),
                 "success",
             )
             return redirect(url_for("admin.platforms"))
-    return render_template(
-        "admin/platforms.html", form=form, platforms=platforms.list_platforms()
-    )
+    return render_template("admin/platforms.html", form=form, platforms=platforms.list_platforms())
 
 
 @bp.post("/platforms/<int:platform_id>/active")
@@ -57,7 +58,9 @@ def platform_active(platform_id: int) -> Response:
     platform = db.get_or_404(Platform, platform_id)
     active = request.form.get("active") == "1"
     if not active and require_launch().user.platform_id == platform.id:
-        flash(_("You are signed in through this platform: you cannot deactivate it here."), "danger")
+        flash(
+            _("You are signed in through this platform: you cannot deactivate it here."), "danger"
+        )
         return redirect(url_for("admin.platforms"))
     platforms.set_active(platform, active)
     db.session.commit()
@@ -96,9 +99,7 @@ def coordinators() -> str | Response:
                 .limit(50)
             )
         )
-    current = list(
-        db.session.scalars(select(User).where(User.is_coordinator).order_by(User.name))
-    )
+    current = list(db.session.scalars(select(User).where(User.is_coordinator).order_by(User.name)))
     return render_template(
         "admin/coordinators.html", form=form, coordinators=current, found=found, query=query
     )

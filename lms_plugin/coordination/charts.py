@@ -17,7 +17,7 @@ class Series:
 
 def bar_chart(title: str, labels: list[str], series: list[Series], width: int = 720) -> Markup:
     """Horizontal grouped bars, one group per label, with a legend and values at the bar ends."""
-    label_w, bar_h, gap, top = 250, 12, 8, 34
+    label_w, bar_h, gap, top = 300, 12, 8, 34
     plot_w = width - label_w - 60
     peak = max([v for s in series for v in s.values] + [1])
     group_h = bar_h * len(series) + gap
@@ -35,7 +35,7 @@ def bar_chart(title: str, labels: list[str], series: list[Series], width: int = 
         x += 22 + 8 * len(s.label)
     for row, label in enumerate(labels):
         y0 = top + row * group_h
-        short = label if len(label) <= 38 else label[:37] + "…"
+        short = label if len(label) <= 40 else label[:39] + "…"
         parts.append(
             f'<text x="{label_w - 6}" y="{y0 + bar_h * len(series) / 2 + 4:.0f}" font-size="12" '
             f'text-anchor="end"><title>{escape(label)}</title>{escape(short)}</text>'

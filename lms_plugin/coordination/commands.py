@@ -69,6 +69,8 @@ def _load(scale: object, loader: object) -> None:
     started = time.perf_counter()
     programme = loader()
     db.session.commit()
+    demo.analyze()
+    db.session.commit()
     elapsed = time.perf_counter() - started
     click.echo(
         f"Loaded '{programme.name}' (programme {programme.id}) in {elapsed:.1f} s: "

@@ -76,22 +76,29 @@ def mentor_detail(mentor_id: int) -> str | WerkzeugResponse | tuple[str, int]:
     """A mentor's profile (what the matcher uses), certificate and placements."""
     mentor = mentors.get_mentor(mentor_id)
     form = _form(mentor)
+    status = 200
     if request.method == "POST":
+        status = 422
         if not form.validate_on_submit():
             flash(_("Check the highlighted fields."), "error")
         else:
-            mentors.update_profile(
-                mentor,
-                home_school_id=form.home_school_id.data or None,
-                languages=split_list(form.languages.data),
-                fields=split_list(form.fields.data),
-                availability=form.availability.data or "",
-                min_helpers=int(form.min_helpers.data or 0),
-                max_helpers=int(form.max_helpers.data or 0),
-            )
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("coordination.mentor_detail", mentor_id=mentor.id))
+            try:
+                mentors.update_profile(
+                    mentor,
+                    home_school_id=form.home_school_id.data or None,
+                    languages=split_list(form.languages.data),
+                    fields=split_list(form.fields.data),
+                    availability=form.availability.data or "",
+                    min_helpers=int(form.min_helpers.data or 0),
+                    max_helpers=int(form.max_helpers.data or 0),
+                )
+            except DomainError as err:
+                db.session.rollback()
+                flash(err.message, "error")
+            else:
+                db.session.commit()
+                flash(_("Saved."), "success")
+                return redirect(url_for("coordination.mentor_detail", mentor_id=mentor.id))
     programme = programme_in_view()
     placements = db.session.scalars(
         db.select(Placement)
@@ -106,7 +113,7 @@ def mentor_detail(mentor_id: int) -> str | WerkzeugResponse | tuple[str, int]:
         placements=placements,
         schools=org.schools(programme) if programme else [],
         programme=programme,
-    )
+    ), status
 
 
 @bp.post("/mentors/<int:mentor_id>/place")

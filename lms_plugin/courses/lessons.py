@@ -11,13 +11,13 @@ from lms_plugin.courses.markdown_checks import check_markdown, count_words
 from lms_plugin.courses.source import FileCheck, Problem, line_of, relative
 
 if TYPE_CHECKING:
-    from lms_plugin.courses.reader import _Context
+    from lms_plugin.courses.reader import ReadContext
 
 LESSON_FILE_RE = re.compile(r"^(\d{2})-([a-z0-9][a-z0-9-]*)\.([a-z]{2})\.md$")
 FRONT_MATTER_KEYS = {"title", "minutes"}
 
 
-def read_lessons(ctx: _Context, module_dir: Path, module_id: str) -> tuple[Lesson, ...]:
+def read_lessons(ctx: ReadContext, module_dir: Path, module_id: str) -> tuple[Lesson, ...]:
     """The lessons in file-name order; every language must have its file."""
     lessons_dir = module_dir / "lessons"
     if not lessons_dir.is_dir():
@@ -45,7 +45,7 @@ def read_lessons(ctx: _Context, module_dir: Path, module_id: str) -> tuple[Lesso
 
 
 def _read_lesson(
-    ctx: _Context,
+    ctx: ReadContext,
     module_dir: Path,
     module_id: str,
     order: int,
@@ -93,7 +93,7 @@ def _read_lesson(
 
 
 def _read_file(
-    ctx: _Context, path: Path, module_dir: Path
+    ctx: ReadContext, path: Path, module_dir: Path
 ) -> tuple[str, str, tuple[int, FileCheck, int]] | None:
     """(title, body, (minutes, check, line)) of one language file, or None when unusable."""
     text = path.read_text(encoding="utf-8")

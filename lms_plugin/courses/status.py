@@ -63,7 +63,7 @@ def module_states(user_id: int, course: Course) -> dict[str, ModuleState]:
     try:
         from lms_plugin.progress.services import course_progress
     except ImportError:
-        return _own_states(user_id, course)
+        return fallback_states(user_id, course)
     progress = course_progress(user_id, course)
     return {
         m.module_id: ModuleState(
@@ -78,7 +78,7 @@ def module_states(user_id: int, course: Course) -> dict[str, ModuleState]:
     }
 
 
-def _own_states(user_id: int, course: Course) -> dict[str, ModuleState]:
+def fallback_states(user_id: int, course: Course) -> dict[str, ModuleState]:
     rows = db.session.execute(
         select(LessonProgress.lesson_id, LessonProgress.completed_at).where(
             LessonProgress.user_id == user_id, LessonProgress.course_id == course.id

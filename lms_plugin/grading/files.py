@@ -111,7 +111,9 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f<>:\"|?*]")
+# Control characters, reserved signs, and bidi overrides (U+202E makes "evil\u202efdp.exe" look
+# like "evilexe.pdf").
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f<>:\"|?*\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def sanitise_filename(name: str, fallback_ext: str = "") -> str:

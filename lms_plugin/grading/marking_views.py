@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Response, flash, jsonify, redirect, request, url_for
+from flask import Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
@@ -192,13 +190,14 @@ def allocate(submission_id: int) -> WerkzeugResponse:
         else _("Allocation removed."),
         "success",
     )
-    return redirect(_back(url_for("grading.grade_page", submission_id=submission_id)))
+    return redirect(back_to(url_for("grading.grade_page", submission_id=submission_id)))
 
 
 def _ready_grades(launch: CurrentLaunch, ids: list[int]) -> list[Grade]:
     if not ids:
         return []
-    rows = db.session.scalars(select(Submission).where(Submission.id.in_(ids)).order_by(Submission.id))
+    query = select(Submission).where(Submission.id.in_(ids)).order_by(Submission.id)
+    rows = db.session.scalars(query)
     return [
         s.grade
         for s in rows
@@ -260,41 +259,7 @@ def export_csv() -> Response:
     )
 
 
-def _bank_json(owner: User) -> dict[str, Any]:
-    return {"comments": [{"id": e.id, "text": e.text} for e in comments.bank(owner)]}
-
-
-@bp.route("/comments", methods=["GET", "POST"])
-@roles_required(Role.TRAINER)
-def comment_bank() -> Response | WerkzeugResponse:
-    """List (GET, JSON) or add (POST, JSON or form) a reusable comment."""
-    launch = require_launch()
-    if request.method == "GET":
-        return jsonify(_bank_json(launch.user))
-    data = request.get_json(silent=True) if request.is_json else request.form
-    text = str((data or {}).get("text", ""))
-    comments.add_comment(launch.user, text)
-    db.session.commit()
-    if request.is_json:
-        response = jsonify(_bank_json(launch.user))
-        response.status_code = 201
-        return response
-    return redirect(_back())
-
-
-@bp.post("/comments/<int:entry_id>/delete")
-@roles_required(Role.TRAINER)
-def delete_comment(entry_id: int) -> Response | WerkzeugResponse:
-    """Delete one of my saved comments."""
-    launch = require_launch()
-    comments.delete_comment(launch.user, entry_id)
-    db.session.commit()
-    if request.is_json:
-        return jsonify(_bank_json(launch.user))
-    return redirect(_back())
-
-
-def _back(default: str | None = None) -> str:
+def back_to(default: str | None = None) -> str:
     """The local page to return to (never another site)."""
     target = request.form.get("next", "")
     if target.startswith("/") and not target.startswith(("//", "/\\")):

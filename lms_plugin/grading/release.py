@@ -15,7 +15,7 @@ from lms_plugin.db import db, utcnow
 from lms_plugin.errors import DomainError
 from lms_plugin.grading.models import READY, RELEASED, RELEASED_STATE, REVISE, Grade, Submission
 from lms_plugin.grading.services import find_assignment, notify_progress
-from lms_plugin.grading.workflow import audit, snapshot
+from lms_plugin.grading.workflow import audit, flush_versioned, snapshot
 
 log = logging.getLogger("lms_plugin.grading")
 COMMENT_LIMIT = 1000  # characters of feedback sent to the Moodle gradebook
@@ -67,7 +67,7 @@ def _release_one(actor: User, grade: Grade) -> None:
     grade.released_by_id = actor.id
     grade.updated_at = now
     submission.state = RELEASED_STATE[str(grade.outcome)]
-    db.session.flush()
+    flush_versioned(grade)  # a marker reopening it at this moment makes this a conflict
     audit(submission, actor, "released", before, snapshot(grade))
     # The gradebook column is labelled in the course's default language, whoever releases.
     queue_grade(grade, located.assignment, located.course.default_language)

@@ -197,4 +197,4 @@ def download(file_id: int) -> Response:
     return response
 
 
-from lms_plugin.grading import marking_views  # noqa: E402,F401 - registers the trainers' routes on bp
+from lms_plugin.grading import bank_views, marking_views  # noqa: E402,F401 - more routes on bp

@@ -166,27 +166,29 @@ def save_grade(
                 _("Choose the outcome before marking the grade ready."), status_code=422
             )
     before = snapshot(grade)
-    if grade is None:
-        grade = Grade(submission=submission, state=IN_PROGRESS)
-        db.session.add(grade)
-    grade.total = total
-    grade.outcome = outcome
-    grade.feedback = marking.feedback.replace("\x00", "")[:MAX_FEEDBACK]
-    grade.marker_id = actor.id
-    grade.state = READY if mark_ready else IN_PROGRESS
-    grade.updated_at = utcnow()
-    points = {c.id: c for c in assignment.rubric}
-    for criterion_id, criterion in points.items():
-        index = marking.levels.get(criterion_id)
-        comment = marking.comments.get(criterion_id, "").replace("\x00", "")[:MAX_COMMENT]
-        row = grade.score(criterion_id)
-        if row is None:
-            row = CriterionScore(criterion_id=criterion_id)
-            grade.scores.append(row)
-        row.level = index
-        row.points = criterion.levels[index].points if index is not None else 0
-        row.comment = comment
-    _flush_versioned(grade)
+    # No autoflush: the one flush below is where a concurrent write is detected.
+    with db.session.no_autoflush:
+        if grade is None:
+            grade = Grade(submission=submission, state=IN_PROGRESS)
+            db.session.add(grade)
+        grade.total = total
+        grade.outcome = outcome
+        grade.feedback = marking.feedback.replace("\x00", "")[:MAX_FEEDBACK]
+        grade.marker_id = actor.id
+        grade.state = READY if mark_ready else IN_PROGRESS
+        grade.updated_at = utcnow()
+        points = {c.id: c for c in assignment.rubric}
+        for criterion_id, criterion in points.items():
+            index = marking.levels.get(criterion_id)
+            comment = marking.comments.get(criterion_id, "").replace("\x00", "")[:MAX_COMMENT]
+            row = grade.score(criterion_id)
+            if row is None:
+                row = CriterionScore(criterion_id=criterion_id)
+                grade.scores.append(row)
+            row.level = index
+            row.points = criterion.levels[index].points if index is not None else 0
+            row.comment = comment
+    flush_versioned(grade)
     audit(submission, actor, "ready" if mark_ready else "save", before, snapshot(grade))
     db.session.flush()
     return grade
@@ -203,7 +205,7 @@ def _check_version(grade: Grade | None, version: int) -> None:
         raise GradeConflict(grade.updated_at, marker.display_name if marker else "?")
 
 
-def _flush_versioned(grade: Grade) -> None:
+def flush_versioned(grade: Grade) -> None:
     """Flush; a writer between our read and our write surfaces as a conflict, not an overwrite."""
     try:
         db.session.flush()
@@ -226,7 +228,7 @@ def reopen(actor: User, submission: Submission, version: int) -> Grade:
     before = snapshot(grade)
     grade.state = IN_PROGRESS
     grade.updated_at = utcnow()
-    _flush_versioned(grade)
+    flush_versioned(grade)
     audit(submission, actor, "reopen", before, snapshot(grade))
     db.session.flush()
     return grade

@@ -13,7 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from flask import Flask, after_this_request, current_app, has_request_context
-from sqlalchemy import event, select
+from flask_babel import gettext as _
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from lms_plugin.accounts.models import LmsContext, ResourceLink, User
@@ -181,9 +182,14 @@ def retry_delivery(delivery_id: int) -> ScoreDelivery:
     """Put a failed (or skipped) delivery back in the queue, unless a newer score replaced it."""
     row = db.session.get(ScoreDelivery, delivery_id)
     if row is None:
-        raise NotFound(f"delivery {delivery_id} does not exist")
+        raise NotFound(_("Score delivery %(id)s does not exist.", id=delivery_id))
     if row.status in (WAITING, SENT):
-        raise DomainError(f"delivery {delivery_id} is {row.status}; only failed ones are retried")
+        raise DomainError(
+            _(
+                "This score is already %(status)s; only failed deliveries can be retried.",
+                status=row.status,
+            )
+        )
     newer = db.session.scalar(
         select(ScoreDelivery.id)
         .where(
@@ -210,8 +216,6 @@ def retry_delivery(delivery_id: int) -> ScoreDelivery:
 
 def counts_by_status(context_pk: int) -> dict[str, int]:
     """How many deliveries of a context are in each status."""
-    from sqlalchemy import func
-
     rows = db.session.execute(
         select(ScoreDelivery.status, func.count())
         .where(ScoreDelivery.context_pk == context_pk)

@@ -16,7 +16,12 @@ from sqlalchemy import func, or_, select, update
 
 from lms_plugin.accounts.models import LmsContext, Membership, Role, User
 from lms_plugin.db import db, utcnow
-from lms_plugin.lti.line_items import resolve_lineitem_url, scores_url
+from lms_plugin.lti.line_items import (
+    forget_line_item,
+    remember_line_item,
+    resolve_lineitem_url,
+    scores_url,
+)
 from lms_plugin.lti.models import Platform
 from lms_plugin.lti.outbox_models import FAILED, SENT, SKIPPED, SUPERSEDED, WAITING, ScoreDelivery
 from lms_plugin.lti.tokens import SCOPE_SCORE, ServiceError, error_text, service_request
@@ -167,44 +172,41 @@ def _not_gradable(row: ScoreDelivery) -> bool:
 
 
 def _attempt(row: ScoreDelivery, now: datetime, result: RoundResult) -> None:
-    """One try; the row ends sent, skipped, failed, or waiting with its next attempt time."""
+    """One try; the row ends sent, skipped, failed, or waiting with its next attempt time.
+
+    Nothing is written while a platform is being called, so no write lock (SQLite) or row lock
+    (PostgreSQL) is held across the network: the outcome is written after the answer.
+    """
     if _not_gradable(row):
         row.status = SKIPPED
         row.last_error = "teachers are not gradable: the user is a trainer in this course"
         row.next_attempt_at = None
         result.skipped.append(row.id)
         return
-    row.attempts += 1
     try:
-        context = db.session.get_one(LmsContext, row.context_pk)
-        platform = db.session.get_one(Platform, context.platform_id)
-        if not platform.is_active:
-            raise ServiceError("the platform registration is not active")
-        user = db.session.get_one(User, row.user_id)
-        url = resolve_lineitem_url(row, context, platform)
-        row.lineitem_url = url
+        with db.session.no_autoflush:
+            context = db.session.get_one(LmsContext, row.context_pk)
+            platform = db.session.get_one(Platform, context.platform_id)
+            if not platform.is_active:
+                raise ServiceError("the platform registration is not active")
+            user = db.session.get_one(User, row.user_id)
+        url, found = resolve_lineitem_url(row, context, platform)
+        if found:
+            remember_line_item(row, url)
+            db.session.commit()
         stamp = score_timestamp(row, url, now)
-        body: dict[str, object] = {
-            "userId": user.sub,
-            "scoreMaximum": row.score_maximum,
-            "activityProgress": row.activity_progress,
-            "gradingProgress": row.grading_progress,
-            "timestamp": iso_ms(stamp),
-        }
-        if row.score_given is not None:
-            body["scoreGiven"] = row.score_given
-        if row.comment:
-            body["comment"] = row.comment
         response = service_request(
             platform,
             "POST",
             scores_url(url),
             [SCOPE_SCORE],
-            body=body,
+            body=score_body(row, user.sub, stamp),
             content_type=SCORE_MEDIA_TYPE,
         )
+        row.lineitem_url = url
         row.last_http_status = response.status_code
         if response.status_code in (200, 201, 202, 204):
+            row.attempts += 1
             row.status = SENT
             row.sent_at = utcnow()
             row.sent_timestamp = stamp
@@ -213,8 +215,6 @@ def _attempt(row: ScoreDelivery, now: datetime, result: RoundResult) -> None:
             result.sent.append(row.id)
             return
         if response.status_code == 404 and row.resource_id is not None:
-            from lms_plugin.lti.line_items import forget_line_item
-
             forget_line_item(row)  # deleted in the gradebook: find or create it again next time
         retryable = response.status_code in (404, 408, 409, 425, 429) or response.status_code >= 500
         raise ServiceError(error_text(response), status=response.status_code, retryable=retryable)
@@ -222,9 +222,26 @@ def _attempt(row: ScoreDelivery, now: datetime, result: RoundResult) -> None:
         _record_failure(row, exc, now, result)
 
 
+def score_body(row: ScoreDelivery, user_sub: str, stamp: datetime) -> dict[str, object]:
+    """The AGS Score JSON for this row."""
+    body: dict[str, object] = {
+        "userId": user_sub,
+        "scoreMaximum": row.score_maximum,
+        "activityProgress": row.activity_progress,
+        "gradingProgress": row.grading_progress,
+        "timestamp": iso_ms(stamp),
+    }
+    if row.score_given is not None:
+        body["scoreGiven"] = row.score_given
+    if row.comment:
+        body["comment"] = row.comment
+    return body
+
+
 def _record_failure(
     row: ScoreDelivery, exc: ServiceError, now: datetime, result: RoundResult
 ) -> None:
+    row.attempts += 1
     row.last_error = exc.reason[:2000]
     if exc.status is not None:
         row.last_http_status = exc.status

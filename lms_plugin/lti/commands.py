@@ -95,7 +95,7 @@ def add_platform_command(
     jwks_url: str,
     name: str,
 ) -> None:
-    """Register a platform (issuer + client_id) with a deployment; adds deployments to existing ones."""
+    """Register issuer + client_id with a deployment; adds deployments to existing ones."""
     try:
         platform, deployment = platforms.add_platform(
             issuer=issuer,
@@ -135,8 +135,12 @@ def list_platforms_command() -> None:
 @click.option("--issuer", required=True)
 @click.option("--client-id", required=True)
 @click.option("--deployment-id", help="Remove only this deployment.")
-@click.option("--yes", is_flag=True, help="Do not ask (deleting a platform deletes its users' data).")
-def remove_platform_command(issuer: str, client_id: str, deployment_id: str | None, yes: bool) -> None:
+@click.option(
+    "--yes", is_flag=True, help="Do not ask (deleting a platform deletes its users' data)."
+)
+def remove_platform_command(
+    issuer: str, client_id: str, deployment_id: str | None, yes: bool
+) -> None:
     """Remove a deployment, or a whole registration with its users' data."""
     try:
         platform = platforms.get_platform(issuer, client_id)

@@ -145,7 +145,11 @@ def picker() -> Response:
         return _page("lti/deep_link_picker.html", 400, options=[], error=str(exc), expired=False)
     session.pop(DEEP_LINK_KEY, None)
     return _page(
-        "lti/deep_link_return.html", 200, return_url=deep_link["return_url"], jwt=token, items=picked
+        "lti/deep_link_return.html",
+        200,
+        return_url=deep_link["return_url"],
+        jwt=token,
+        items=picked,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import jwt
 from flask import current_app
@@ -35,7 +35,7 @@ log = logging.getLogger("lms_plugin.lti")
 
 
 def launch_storage() -> FlaskCacheDataStorage:
-    """Launch state in the shared cache (Redis when configured), so any instance can finish a login."""
+    """Launch state in the shared cache (Redis when configured): any instance finishes a login."""
     return FlaskCacheDataStorage(cache)
 
 
@@ -46,6 +46,12 @@ def _leeway() -> int:
 class StrictMessageLaunch(FlaskMessageLaunch):
     """Validates in a safe order and adds the checks pylti1p3 skips."""
 
+    def _body(self) -> dict[str, Any]:
+        return cast(dict[str, Any], self._jwt.get("body", {}))
+
+    def _header(self) -> dict[str, Any]:
+        return cast(dict[str, Any], self._jwt.get("header", {}))
+
     def validate(self) -> StrictMessageLaunch:
         if self._restored:
             raise LaunchRejected("a restored launch cannot be validated again")
@@ -53,7 +59,7 @@ class StrictMessageLaunch(FlaskMessageLaunch):
         try:
             self.validate_state()
             self.validate_jwt_format()
-            check_header(self._jwt.get("header", {}))
+            check_header(self._header())
             self.validate_registration()
             self.validate_jwt_signature()
             self._check_strict_claims()
@@ -69,7 +75,7 @@ class StrictMessageLaunch(FlaskMessageLaunch):
 
     def get_client_id(self) -> str:
         """The client the token is for: azp when sent, else the single (or first) audience."""
-        body = self._jwt.get("body", {})
+        body = self._body()
         azp = body.get("azp")
         if isinstance(azp, str) and azp:
             return azp
@@ -91,7 +97,7 @@ class StrictMessageLaunch(FlaskMessageLaunch):
             super().validate_registration()
         except LtiException as exc:
             raise LaunchRejected(
-                f"no active registration for iss={self._jwt.get('body', {}).get('iss')!r} "
+                f"no active registration for iss={self._body().get('iss')!r} "
                 f"client_id={self.get_client_id()!r}",
                 UNKNOWN_PLATFORM,
             ) from exc
@@ -99,7 +105,7 @@ class StrictMessageLaunch(FlaskMessageLaunch):
 
     def validate_jwt_signature(self) -> StrictMessageLaunch:
         assert self._registration is not None
-        header = self._jwt.get("header", {})
+        header = self._header()
         pem = public_key_pem(str(self._registration.get_key_set_url()), str(header["kid"]))
         try:
             jwt.decode(
@@ -118,7 +124,7 @@ class StrictMessageLaunch(FlaskMessageLaunch):
 
     def _check_strict_claims(self) -> None:
         assert self._registration is not None
-        body = self._jwt.get("body", {})
+        body = self._body()
         if body.get("iss") != self._registration.get_issuer():
             raise LaunchRejected("iss does not match the registration exactly", UNKNOWN_PLATFORM)
         check_audience(body, str(self._registration.get_client_id()))
@@ -132,7 +138,7 @@ class StrictMessageLaunch(FlaskMessageLaunch):
 
     def validate_nonce(self) -> StrictMessageLaunch:
         """The nonce must be one our login issued to this browser."""
-        nonce = self._jwt.get("body", {}).get("nonce")
+        nonce = self._body().get("nonce")
         if not isinstance(nonce, str) or not nonce:
             raise LaunchRejected("nonce missing")
         if not self._session_service.check_nonce(nonce):
@@ -148,7 +154,7 @@ class StrictMessageLaunch(FlaskMessageLaunch):
 
     def _consume_nonce(self) -> None:
         """pylti1p3 only checks that the nonce exists; a nonce must be usable once."""
-        body = self._jwt.get("body", {})
+        body = self._body()
         nonce = str(body.get("nonce", ""))
         if len(nonce) > 255:
             raise LaunchRejected("nonce longer than 255 characters")

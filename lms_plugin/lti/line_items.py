@@ -36,12 +36,16 @@ def _granted(context: LmsContext) -> set[str]:
     return set((context.ags_scopes or "").split())
 
 
-def resolve_lineitem_url(row: ScoreDelivery, context: LmsContext, platform: Platform) -> str:
-    """The URL of the line item for this score; creates the line item in the platform if needed."""
+def resolve_lineitem_url(
+    row: ScoreDelivery, context: LmsContext, platform: Platform
+) -> tuple[str, bool]:
+    """The line item URL for this score, and whether it was just found or created on the platform
+    (then the caller stores it with remember_line_item). Writes nothing: it may call the platform.
+    """
     if row.resource_id is None:
         link = db.session.get(ResourceLink, row.resource_link_pk) if row.resource_link_pk else None
         if link is not None and link.lineitem_url:
-            return link.lineitem_url
+            return link.lineitem_url, False
         raise ServiceError(
             "the activity has no gradebook column: the launch carried no AGS line item "
             "(turn on grades for the activity in Moodle, launch it again, then retry)",
@@ -49,34 +53,39 @@ def resolve_lineitem_url(row: ScoreDelivery, context: LmsContext, platform: Plat
         )
     tag = row.tag or ""
     cached = db.session.scalar(
-        select(LineItem).where(
+        select(LineItem.url).where(
             LineItem.context_pk == context.id,
             LineItem.resource_id == row.resource_id,
             LineItem.tag == tag,
         )
     )
     if cached is not None:
-        return cached.url
+        return cached, False
     if not context.lineitems_url:
         raise ServiceError(
             "the course has no line items service: no launch from it carried the AGS lineitems URL",
             retryable=False,
         )
     url = _find(context, platform, row.resource_id, tag) or _create(context, platform, row, tag)
+    return url, True
+
+
+def remember_line_item(row: ScoreDelivery, url: str) -> None:
+    """Cache the URL of a line item found or created by resourceId/tag (flush only)."""
+    assert row.resource_id is not None
     try:
         with db.session.begin_nested():
             db.session.add(
                 LineItem(
-                    context_pk=context.id,
+                    context_pk=row.context_pk,
                     resource_id=row.resource_id,
-                    tag=tag,
+                    tag=row.tag or "",
                     url=url,
                     label=row.label,
                 )
             )
     except IntegrityError:
         pass  # another worker cached it at the same moment
-    return url
 
 
 def _find(context: LmsContext, platform: Platform, resource_id: str, tag: str) -> str | None:

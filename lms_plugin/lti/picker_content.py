@@ -1,4 +1,4 @@
-"""What the deep-linking picker offers: the course's modules, from the courses feature or its YAML."""
+"""What the deep-linking picker offers: the course's modules (courses feature or YAML)."""
 
 from __future__ import annotations
 
@@ -56,7 +56,11 @@ def load_course(course_id: str = COURSE_ID) -> PickerCourse:
 def _module_of(module: Any) -> PickerModule:
     if module.assignment is not None:
         return PickerModule(
-            module.id, dict(module.title), module.kind, float(module.assignment.points), "assignment"
+            module.id,
+            dict(module.title),
+            module.kind,
+            float(module.assignment.points),
+            "assignment",
         )
     if module.quiz is not None:
         return PickerModule(module.id, dict(module.title), module.kind, QUIZ_SCORE_MAXIMUM, "quiz")

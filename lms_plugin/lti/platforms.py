@@ -1,4 +1,4 @@
-"""Register platforms and deployments, and grant coordinator rights (services: flush, never commit)."""
+"""Register platforms and deployments, grant coordinator rights (services: flush only)."""
 
 from __future__ import annotations
 
@@ -114,9 +114,7 @@ def set_coordinator(issuer: str, sub: str, granted: bool) -> list[User]:
     """Grant or revoke coordinator rights for a person of a platform (all its client_ids)."""
     users = users_of(issuer, sub)
     if not users and granted:
-        platforms = db.session.scalars(
-            select(Platform).where(Platform.issuer == issuer)
-        ).all()
+        platforms = db.session.scalars(select(Platform).where(Platform.issuer == issuer)).all()
         if not platforms:
             raise NotFound(f"No platform with issuer {issuer!r} is registered.")
         # Not launched yet: create the identity so the rights apply at the first launch.

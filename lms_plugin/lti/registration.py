@@ -54,7 +54,7 @@ def _get_json(response: requests.Response, what: str) -> dict[str, Any]:
 def _check_allowed(url: str) -> None:
     allowed = current_app.config.get("LTI_REGISTRATION_ALLOWED_HOSTS") or []
     host = urlsplit(url).hostname or ""
-    if allowed and host not in allowed:
+    if allowed and "*" not in allowed and host not in allowed:
         raise RegistrationError(
             f"Dynamic registration from {host!r} is not allowed on this tool. "
             "Ask the tool's operator to add it to LTI_REGISTRATION_ALLOWED_HOSTS."
@@ -99,9 +99,7 @@ def client_registration(platform_config: dict[str, Any]) -> dict[str, Any]:
     name = str(current_app.config["TOOL_NAME"])
     product = platform_config.get(PLATFORM_CONFIG, {})
     supported = {
-        m.get("type")
-        for m in (product.get("messages_supported") or [])
-        if isinstance(m, dict)
+        m.get("type") for m in (product.get("messages_supported") or []) if isinstance(m, dict)
     }
     messages: list[dict[str, Any]] = [
         {"type": "LtiResourceLinkRequest", "target_link_uri": launch, "label": name}
@@ -150,23 +148,30 @@ def register(openid_configuration_url: str, registration_token: str | None) -> R
             endpoint, data=json.dumps(payload), headers=headers, timeout=TIMEOUT_SECONDS
         )
     except requests.RequestException as exc:
-        raise RegistrationError(f"The tool could not reach the registration endpoint {endpoint}.") from exc
+        raise RegistrationError(
+            f"The tool could not reach the registration endpoint {endpoint}."
+        ) from exc
     if response.status_code not in (200, 201):
         detail = response.text[:300]
-        log.warning("registration refused", extra={"data": {"status": response.status_code, "body": detail}})
+        log.warning(
+            "registration refused", extra={"data": {"status": response.status_code, "body": detail}}
+        )
         raise RegistrationError(
             f"The platform refused the registration ({response.status_code}): {detail}"
         )
     answer = _get_json(response, "registration answer")
     client_id = answer.get("client_id")
-    tool_config = answer.get(TOOL_CONFIG) if isinstance(answer.get(TOOL_CONFIG), dict) else {}
+    raw_config = answer.get(TOOL_CONFIG)
+    tool_config: dict[str, Any] = raw_config if isinstance(raw_config, dict) else {}
     deployment_id = tool_config.get("deployment_id")
     if not isinstance(client_id, str) or not client_id:
         raise RegistrationError("The platform's registration answer has no client_id.")
     if not isinstance(deployment_id, str | int) or str(deployment_id) == "":
         raise RegistrationError("The platform's registration answer has no deployment_id.")
     product = config.get(PLATFORM_CONFIG, {})
-    product_name = str(product.get("product_family_code") or "") if isinstance(product, dict) else ""
+    product_name = (
+        str(product.get("product_family_code") or "") if isinstance(product, dict) else ""
+    )
     platform, deployment = add_platform(
         issuer=str(config["issuer"]),
         client_id=client_id,
@@ -182,6 +187,12 @@ def register(openid_configuration_url: str, registration_token: str | None) -> R
     )
     log.info(
         "platform registered",
-        extra={"data": {"issuer": platform.issuer, "client_id": client_id, "deployment_id": str(deployment_id)}},
+        extra={
+            "data": {
+                "issuer": platform.issuer,
+                "client_id": client_id,
+                "deployment_id": str(deployment_id),
+            }
+        },
     )
     return Registered(platform, deployment, product_name)

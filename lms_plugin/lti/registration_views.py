@@ -18,7 +18,9 @@ def start_registration() -> Response:
         registered = register(config_url, request.args.get("registration_token") or None)
     except RegistrationError as exc:
         db.session.rollback()
-        log.warning("dynamic registration failed", extra={"data": {"url": config_url, "error": exc.message}})
+        log.warning(
+            "dynamic registration failed", extra={"data": {"url": config_url, "error": exc.message}}
+        )
         response = Response(
             render_template("lti/register_error.html", message=exc.message, tool_urls=tool_urls())
         )

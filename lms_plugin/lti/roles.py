@@ -1,4 +1,4 @@
-"""Map LTI roles (full URIs or short names) to the tool's roles; only the signed roles claim counts."""
+"""Map LTI roles (URIs or short names) to the tool's roles; only the signed roles claim counts."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""pylti1p3's tool configuration, read from the database (several issuers, client_ids, deployments)."""
+"""pylti1p3's tool configuration from the database (several issuers, client_ids, deployments)."""
 
 from __future__ import annotations
 

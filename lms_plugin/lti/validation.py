@@ -56,7 +56,7 @@ def check_times(body: dict[str, Any], *, leeway: int, now: float | None = None) 
 
 
 def check_audience(body: dict[str, Any], client_id: str) -> None:
-    """aud contains our client_id; azp names it when there are several audiences (or azp is sent)."""
+    """aud contains our client_id; azp names it when there are several audiences or azp is sent."""
     aud = body.get("aud")
     audiences = aud if isinstance(aud, list) else [aud]
     if client_id not in audiences:

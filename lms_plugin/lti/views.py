@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import jwt as pyjwt
-from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request
-from flask import url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from pylti1p3.contrib.flask import FlaskOIDCLogin, FlaskRequest
 from pylti1p3.exception import LtiException, OIDCException
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -53,14 +61,18 @@ def tool_urls() -> dict[str, str]:
 def rejected_page(
     reason: str, *, kind: str = INVALID, status: int = 400, values: dict[str, Any] | None = None
 ) -> Response:
-    """A page a person understands, with the values a Moodle admin needs; the reason goes to the log."""
+    """A page a person understands, with the values a Moodle admin needs; the reason is logged."""
     log.warning(
         "launch rejected",
         extra={"data": {"reason": reason, "kind": kind, "path": request.path, **(values or {})}},
     )
     response = Response(
         render_template(
-            "lti/rejected.html", reason=reason, kind=kind, values=values or {}, tool_urls=tool_urls()
+            "lti/rejected.html",
+            reason=reason,
+            kind=kind,
+            values=values or {},
+            tool_urls=tool_urls(),
         )
     )
     response.status_code = status
@@ -79,7 +91,7 @@ class ToolOIDCLogin(FlaskOIDCLogin):
                 self.cookie_check_template_name,
                 protocol=protocol,
                 params=dict(params),
-                new_window_url=url_for("lti.login", **params),
+                new_window_url=url_for("lti.login") + "?" + urlencode(dict(params)),
             )
         )
 
@@ -145,14 +157,16 @@ def launch() -> Response | WerkzeugResponse:
         return rejected_page(
             exc.reason, kind=exc.kind, status=exc.status, values=_values_from_token()
         )
-    except Exception as exc:  # noqa: BLE001 - a launch ends on a page a person understands
+    except Exception as exc:
         db.session.rollback()
         log.exception("launch failed unexpectedly")
         return rejected_page(f"launch could not be validated: {exc}", values=_values_from_token())
     db.session.commit()
     log.info(
         "launch accepted",
-        extra={"data": {"user_id": result.user_id, "role": result.role.value, "target": result.target}},
+        extra={
+            "data": {"user_id": result.user_id, "role": result.role.value, "target": result.target}
+        },
     )
     if result.role.value in ("trainer", "admin"):  # roster sync after the response, throttled
         from lms_plugin.lti.nrps import sync_after_launch
@@ -175,9 +189,7 @@ def continue_launch(token: str) -> Response | WerkzeugResponse:
         return redirect(destination(result))
     log.info("session cookie refused in frame", extra={"data": {"user_id": result.user_id}})
     return Response(
-        render_template(
-            "lti/new_window.html", resume_url=url_for("lti.resume_launch", token=token)
-        )
+        render_template("lti/new_window.html", resume_url=url_for("lti.resume_launch", token=token))
     )
 
 

@@ -131,11 +131,6 @@ def admin_home() -> AdminHome:
     )
 
 
-def has_view(endpoint: str) -> bool:
-    """Whether a feature's page is mounted (links to missing pages are left out)."""
-    return endpoint in current_app.view_functions
-
-
 def home_for(launch: CurrentLaunch | None) -> dict[str, Any]:
     """The template context of the home page for this visitor."""
     if launch is None:

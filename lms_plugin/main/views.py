@@ -8,7 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from lms_plugin.accounts.current import current_launch
 from lms_plugin.db import db
-from lms_plugin.main.home_data import has_view, home_for
+from lms_plugin.main.home_data import home_for
 
 bp = Blueprint("main", __name__)
 
@@ -17,7 +17,7 @@ bp = Blueprint("main", __name__)
 def home() -> str:
     """Launched users see their start page; visitors see what the tool is and how to open it."""
     launch = current_launch()
-    return render_template("main/home.html", launch=launch, has_view=has_view, **home_for(launch))
+    return render_template("main/home.html", launch=launch, **home_for(launch))
 
 
 @bp.get("/healthz")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import jwt
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from lti1p3platform.exceptions import LtiException
 from lti1p3platform.ltiplatform import LTI1P3PlatformConfAbstract
 from lti1p3platform.oidc_login import OIDCLoginAbstract
@@ -14,6 +15,8 @@ from lti1p3platform.request import Request, TRequest
 
 from lms_plugin.practice import urls
 from lms_plugin.practice.keys import platform_key
+
+log = logging.getLogger("lms_plugin.practice")
 
 
 class FlaskLtiRequest(Request):
@@ -76,6 +79,19 @@ class PracticePlatformConf(LTI1P3PlatformConfAbstract):
 
     def get_registration_by_params(self, **kwargs: Any) -> Registration:
         return practice_registration()
+
+    def fetch_public_key(self, key_set_url: str) -> Any:
+        """The tool's JWKS over HTTP; when the tool is this very app and the fetch fails (a
+        single-worker server cannot answer itself), read its keys in-process instead."""
+        try:
+            return super().fetch_public_key(key_set_url)
+        except LtiException:
+            if not (has_request_context() and key_set_url.startswith(request.host_url)):
+                raise
+            log.warning("tool JWKS fetch failed; using the in-process keys", extra={"data": {}})
+            from lms_plugin.lti.keys import jwks
+
+            return jwks()
 
     def tool_validate_and_decode(self, jwt_token_string: str) -> dict[str, Any]:
         self.validate_jwt_format(jwt_token_string)

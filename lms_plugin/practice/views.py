@@ -20,8 +20,8 @@ def index() -> str:
     """The practice course: pick a person, an activity and a language, then launch the tool."""
     platform = practice_platform()
     links = links_of() if platform else []
-    here = request.host_url.rstrip("/")
-    issuer_origin = urls.tool_url() if not urls.issuer().startswith(here) else None
+    # Launches use the configured addresses: warn when the page was opened at another one.
+    elsewhere = not urls.issuer().startswith(request.host_url.rstrip("/"))
     return render_template(
         "practice/index.html",
         registered=platform is not None,
@@ -38,7 +38,7 @@ def index() -> str:
             "jwks": urls.platform_url("/jwks"),
         },
         tool_urls={"login": urls.tool_login_url(), "launch": urls.tool_launch_url()},
-        elsewhere=issuer_origin,
+        elsewhere=elsewhere,
     )
 
 

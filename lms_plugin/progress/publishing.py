@@ -51,8 +51,8 @@ def publish_progress(user_id: int, course: Any, progress: CourseProgress) -> int
                 context_pk=context_pk,
                 resource_link_pk=None,
                 line_item=LineItemSpec(
-                    resource_id=f"{course.id}:progress",
-                    tag="progress",
+                    resource_id=f"course:{course.id}",
+                    tag="course-progress",
                     label="Mentor course: hours credited",
                     score_maximum=float(course.hours),
                 ),

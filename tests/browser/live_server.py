@@ -90,9 +90,7 @@ class LiveServer:
 
 def start(app: Flask, port: int, cert: Path, key: Path) -> LiveServer:
     """Serve `app` over HTTPS on 127.0.0.1:port in a thread (threaded: the tool calls itself)."""
-    server = make_server(
-        "127.0.0.1", port, app, threaded=True, ssl_context=(str(cert), str(key))
-    )
+    server = make_server("127.0.0.1", port, app, threaded=True, ssl_context=(str(cert), str(key)))
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     return LiveServer(app=app, port=port, server=server, thread=thread)

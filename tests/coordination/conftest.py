@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -125,3 +126,12 @@ def client(app: Flask) -> FlaskClient:
     with browser.session_transaction() as sess:
         sess["lang"] = "en"  # as if the user pressed "English"
     return browser
+
+
+@pytest.fixture(autouse=True)
+def _english(app: Flask) -> Iterator[None]:
+    """Messages outside a request (services, CLI) in English, so tests can read them."""
+    before = app.config["BABEL_DEFAULT_LOCALE"]
+    app.config["BABEL_DEFAULT_LOCALE"] = "en"
+    yield
+    app.config["BABEL_DEFAULT_LOCALE"] = before

@@ -1,4 +1,4 @@
-"""In a real Chromium at phone width, a lesson never scrolls sideways; its table scrolls in a box."""
+"""In real Chromium at phone width a lesson never scrolls sideways; tables scroll in a box."""
 
 from __future__ import annotations
 

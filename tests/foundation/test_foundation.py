@@ -61,7 +61,15 @@ def test_production_starts_with_safe_settings(tmp_path: Path, monkeypatch: pytes
 
     keys.ensure_key(tmp_path / "keys")
     monkeypatch.setenv("LMS_ALLOW_SQLITE_IN_PRODUCTION", "1")
-    app = make_test_app(tmp_path, ENV="production", PRACTICE_LMS_ENABLED=False, SECRET_KEY="x" * 40)
+    with pytest.raises(ConfigError, match="LMS_LTI_REGISTRATION_ALLOWED_HOSTS"):
+        make_test_app(tmp_path, ENV="production", PRACTICE_LMS_ENABLED=False, SECRET_KEY="x" * 40)
+    app = make_test_app(
+        tmp_path,
+        ENV="production",
+        PRACTICE_LMS_ENABLED=False,
+        SECRET_KEY="x" * 40,
+        LTI_REGISTRATION_ALLOWED_HOSTS=["moodle.example.hu"],
+    )
     assert "practice" not in app.blueprints
 
 

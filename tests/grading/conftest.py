@@ -1,4 +1,4 @@
-"""Fixtures for grading: a course with trainers and trainees, another course, and real tiny files."""
+"""Grading fixtures: a course with trainers and trainees, another course, real tiny files."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from lms_plugin.db import db
 from lms_plugin.grading import services
 from lms_plugin.grading.models import Submission
 from tests.conftest import Factory, login
+from tests.practice_platform import practice_lms  # noqa: F401 - end-to-end tests
 
 ASSIGNMENT = "ethics-case"  # text + files (pdf, docx, odt, jpg, png), 3 files, 10 MB, 3 attempts
 
@@ -71,7 +72,9 @@ def as_user(client: FlaskClient, user: User, role: Role, ctx: LmsContext | None)
     return client
 
 
-def submitted(user: User, ctx: LmsContext, text: str = "Az esetelemzésem.", aid: str = ASSIGNMENT) -> Submission:
+def submitted(
+    user: User, ctx: LmsContext, text: str = "Az esetelemzésem.", aid: str = ASSIGNMENT
+) -> Submission:
     """A submitted attempt made through the services (committed)."""
     located = services.find_assignment(aid)
     draft = services.open_draft(user, ctx.id, located)
@@ -82,11 +85,14 @@ def submitted(user: User, ctx: LmsContext, text: str = "Az esetelemzésem.", aid
 
 
 def add_membership(user: User, ctx: LmsContext, role: Role) -> None:
-    db.session.add(Membership(context_pk=ctx.id, user_id=user.id, role=role.value, has_launched=True))
+    db.session.add(
+        Membership(context_pk=ctx.id, user_id=user.id, role=role.value, has_launched=True)
+    )
     db.session.commit()
 
 
 # --- real tiny files, made here ------------------------------------------------------------------
+
 
 def tiny_pdf() -> bytes:
     """A minimal valid one-page PDF."""
@@ -105,7 +111,9 @@ def tiny_pdf() -> bytes:
     out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
     for offset in offsets:
         out.write(f"{offset:010d} 00000 n \n".encode())
-    out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
+    out.write(
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
     return out.getvalue()
 
 
@@ -117,7 +125,8 @@ def tiny_docx(text: str = "Esetelemzés") -> bytes:
             "[Content_Types].xml",
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
             '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
             '<Default Extension="xml" ContentType="application/xml"/>'
             '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
             'officedocument.wordprocessingml.document.main+xml"/></Types>',
@@ -153,15 +162,27 @@ def tiny_png() -> bytes:
     import zlib
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
 
 
 def fake_exe() -> bytes:
     """The start of a Windows PE executable."""
-    return b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"PE\x00\x00" + b"\x00" * 64
+    return (
+        b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"
+        + b"\x00" * 48
+        + b"PE\x00\x00"
+        + b"\x00" * 64
+    )
 
 
 @pytest.fixture

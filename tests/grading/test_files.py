@@ -1,4 +1,4 @@
-"""Uploads: type checked by content, limits from the assignment, filenames neutralised, safe downloads."""
+"""Uploads: type checked by content, limits, filenames neutralised, safe downloads."""
 
 from __future__ import annotations
 
@@ -46,13 +46,22 @@ def _stored(cohort: Cohort) -> list[SubmissionFile]:
     return list(db.session.scalars(select(SubmissionFile).order_by(SubmissionFile.id)))
 
 
-def test_real_pdf_docx_odt_and_png_are_accepted_by_content(client: FlaskClient, cohort: Cohort, uploads: str) -> None:
+def test_real_pdf_docx_odt_and_png_are_accepted_by_content(
+    client: FlaskClient, cohort: Cohort, uploads: str
+) -> None:
     as_user(client, cohort.anna, Role.TRAINEE, cohort.ctx)
-    page = _upload(client, (tiny_pdf(), "elemzes.pdf"), (tiny_docx(), "Esetelemzés.docx"), (tiny_odt(), "abra.odt"))
+    page = _upload(
+        client,
+        (tiny_pdf(), "elemzes.pdf"),
+        (tiny_docx(), "Esetelemzés.docx"),
+        (tiny_odt(), "abra.odt"),
+    )
     assert "Your draft and files are saved." in page
     rows = _stored(cohort)
     assert [(r.original_name, r.kind) for r in rows] == [
-        ("elemzes.pdf", "pdf"), ("Esetelemzés.docx", "docx"), ("abra.odt", "odt")
+        ("elemzes.pdf", "pdf"),
+        ("Esetelemzés.docx", "docx"),
+        ("abra.odt", "odt"),
     ]
     for row in rows:  # stored under random names, not the user's
         assert row.stored_name != row.original_name and len(row.stored_name) == 32
@@ -119,7 +128,9 @@ def test_filenames_are_neutralised(given: str, expected: str) -> None:
     assert sanitise_filename(given) == expected
 
 
-def test_path_trick_upload_is_stored_under_a_random_name(client: FlaskClient, cohort: Cohort, uploads: str) -> None:
+def test_path_trick_upload_is_stored_under_a_random_name(
+    client: FlaskClient, cohort: Cohort, uploads: str
+) -> None:
     as_user(client, cohort.anna, Role.TRAINEE, cohort.ctx)
     _upload(client, (tiny_pdf(), "../../../../tmp/pwned.pdf"))
     (row,) = _stored(cohort)
@@ -133,7 +144,9 @@ def test_check_upload_rejects_empty_files() -> None:
         check_upload("a.pdf", b"", allowed=ALLOWED, max_mb=1)
 
 
-def test_download_is_an_attachment_with_nosniff_and_the_right_type(client: FlaskClient, cohort: Cohort) -> None:
+def test_download_is_an_attachment_with_nosniff_and_the_right_type(
+    client: FlaskClient, cohort: Cohort
+) -> None:
     as_user(client, cohort.anna, Role.TRAINEE, cohort.ctx)
     document = tiny_docx()
     _upload(client, (document, "Esetelemzés végleges.docx"))
@@ -143,16 +156,21 @@ def test_download_is_an_attachment_with_nosniff_and_the_right_type(client: Flask
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert "Esetelem" in response.headers["Content-Disposition"]  # RFC 5987 filename*
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.mimetype == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    assert (
+        response.mimetype
+        == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
     assert response.data == document
 
 
 def test_removing_a_file_from_the_draft(client: FlaskClient, cohort: Cohort, uploads: str) -> None:
     as_user(client, cohort.anna, Role.TRAINEE, cohort.ctx)
     _upload(client, (tiny_pdf(), "a.pdf"), (tiny_png(), "b.png"))
-    first, second = _stored(cohort)
+    first, _second = _stored(cohort)
     response = client.post(
-        f"/grading/assignments/{ASSIGNMENT}/draft", data={"text": "x", "remove": str(first.id)}, follow_redirects=True
+        f"/grading/assignments/{ASSIGNMENT}/draft",
+        data={"text": "x", "remove": str(first.id)},
+        follow_redirects=True,
     )
     assert response.status_code == 200
     assert [r.original_name for r in _stored(cohort)] == ["b.png"]

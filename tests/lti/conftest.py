@@ -1,4 +1,4 @@
-"""Fixtures for the launch tests: a Moodle-like platform that signs id_tokens, and an https client."""
+"""Launch test fixtures: a Moodle-like platform that signs id_tokens, and an https client."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def moodle(app_ctx: Flask) -> Iterator[LaunchPlatform]:
 def tool(app: Flask) -> FlaskClient:
     """A browser talking to the tool over HTTPS (cookies are Secure; SameSite=None; Partitioned)."""
     # With SERVER_NAME and PREFERRED_URL_SCHEME=https the test client speaks https by default.
-    assert TOOL == f"{app.config['PREFERRED_URL_SCHEME']}://{app.config['SERVER_NAME']}"
+    assert f"{app.config['PREFERRED_URL_SCHEME']}://{app.config['SERVER_NAME']}" == TOOL
     client = app.test_client()
     english(client)
     return client

@@ -56,7 +56,9 @@ def moodle_payload(kind: str) -> dict[str, Any]:
     return dict(data["payload"])
 
 
-def _response(request: requests.PreparedRequest, status: int, body: Any, ctype: str) -> requests.Response:
+def _response(
+    request: requests.PreparedRequest, status: int, body: Any, ctype: str
+) -> requests.Response:
     response = requests.Response()
     response.status_code = status
     response._content = body if isinstance(body, bytes) else json.dumps(body).encode()
@@ -153,9 +155,7 @@ class LaunchPlatform(BaseAdapter):
             return _response(request, 200, self.openid_configuration(), "application/json")
         if url.startswith(self.registration_url) and request.method == "POST":
             body = request.body.decode() if isinstance(request.body, bytes) else str(request.body)
-            self.registrations.append(
-                {"headers": dict(request.headers), "body": json.loads(body)}
-            )
+            self.registrations.append({"headers": dict(request.headers), "body": json.loads(body)})
             answer = self.registration_answer or self.default_registration_answer()
             return _response(request, self.registration_status, answer, "application/json")
         return _response(request, 404, {"error": "not found"}, "application/json")
@@ -238,7 +238,9 @@ class LaunchPlatform(BaseAdapter):
             lti_message_hint=values.get("lti_message_hint"),
         )
 
-    def claims(self, kind: str = "resource_link", nonce: str = "", **changes: Any) -> dict[str, Any]:
+    def claims(
+        self, kind: str = "resource_link", nonce: str = "", **changes: Any
+    ) -> dict[str, Any]:
         """A Moodle payload for this platform with fresh times; `changes` set or DELETE claims.
 
         Keyword names may be short (`roles`) for LTI claims or full claim URIs via `**{uri: v}`.
@@ -281,9 +283,14 @@ class LaunchPlatform(BaseAdapter):
         return client.post("/lti/launch", data={"id_token": id_token, "state": state})
 
     def launch(
-        self, client: FlaskClient, kind: str = "resource_link", *, follow: bool = True, **changes: Any
+        self,
+        client: FlaskClient,
+        kind: str = "resource_link",
+        *,
+        follow: bool = True,
+        **changes: Any,
     ) -> Any:
-        """Login, sign a Moodle-shaped id_token with the login's nonce, post it; follow redirects."""
+        """Login, sign a Moodle-shaped id_token with the login's nonce, post it, follow."""
         login = self.login(client)
         token = self.sign(self.claims(kind, nonce=login.nonce, **changes))
         response = self.post_launch(client, token, login.state)

@@ -43,11 +43,16 @@ def test_picker_lists_course_modules_and_areas(tool: FlaskClient, moodle: Launch
     assert 'name="csrf_token"' in page
 
 
-def test_chosen_items_come_back_signed_with_line_items(tool: FlaskClient, moodle: LaunchPlatform) -> None:
+def test_chosen_items_come_back_signed_with_line_items(
+    tool: FlaskClient, moodle: LaunchPlatform
+) -> None:
     moodle_settings = moodle.claims("deep_linking")[DL + "deep_linking_settings"]
     settings = {**moodle_settings, "data": "opaque-moodle-data"}
     moodle.launch(tool, "deep_linking", **{DL + "deep_linking_settings": settings})
-    response = tool.post("/lti/deep-link", data={"target": ["course", "module:role-ethics", "module:programme", "grading"]})
+    response = tool.post(
+        "/lti/deep-link",
+        data={"target": ["course", "module:role-ethics", "module:programme", "grading"]},
+    )
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "/static/js/lti_autosubmit.js" in page and "<noscript>" in page
@@ -79,8 +84,13 @@ def test_chosen_items_come_back_signed_with_line_items(tool: FlaskClient, moodle
     assert again.status_code == 400
 
 
-def test_one_item_only_when_moodle_does_not_accept_multiple(tool: FlaskClient, moodle: LaunchPlatform) -> None:
-    settings = {**moodle.claims("deep_linking")[DL + "deep_linking_settings"], "accept_multiple": False}
+def test_one_item_only_when_moodle_does_not_accept_multiple(
+    tool: FlaskClient, moodle: LaunchPlatform
+) -> None:
+    settings = {
+        **moodle.claims("deep_linking")[DL + "deep_linking_settings"],
+        "accept_multiple": False,
+    }
     moodle.launch(tool, "deep_linking", **{DL + "deep_linking_settings": settings})
     refused = tool.post("/lti/deep-link", data={"target": ["course", "grading"]})
     assert refused.status_code == 400
@@ -91,7 +101,9 @@ def test_one_item_only_when_moodle_does_not_accept_multiple(tool: FlaskClient, m
 
 
 def test_learners_cannot_use_the_picker(tool: FlaskClient, moodle: LaunchPlatform) -> None:
-    moodle.launch(tool, "deep_linking", roles=["http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"])
+    moodle.launch(
+        tool, "deep_linking", roles=["http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"]
+    )
     assert tool.get("/lti/deep-link").status_code == 403
 
 
@@ -108,6 +120,8 @@ def test_rotated_key_signs_new_responses_and_old_key_stays_published(
     kids = {k["kid"] for k in tool.get("/.well-known/jwks.json").get_json()["keys"]}
     assert {old, new} <= kids
     moodle.launch(tool, "deep_linking")
-    _action, token = _return_form(tool.post("/lti/deep-link", data={"target": "course"}).get_data(as_text=True))
+    _action, token = _return_form(
+        tool.post("/lti/deep-link", data={"target": "course"}).get_data(as_text=True)
+    )
     assert jwt.get_unverified_header(token)["kid"] == new
     assert _verify(tool, token, moodle)["iss"] == moodle.client_id

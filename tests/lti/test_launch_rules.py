@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from lms_plugin.accounts.current import SESSION_KEY
 from lms_plugin.accounts.models import User
 from lms_plugin.db import db
+from tests.lti.conftest import english
 from tests.lti.launch_platform import DELETE, TOOL, LaunchPlatform, rsa_pem
 
 ADVICE = {
@@ -65,7 +66,9 @@ def assert_rejected(
             assert SESSION_KEY not in sess
 
 
-def launch_with(moodle: LaunchPlatform, tool: FlaskClient, kind: str = "resource_link", **changes: object) -> object:
+def launch_with(
+    moodle: LaunchPlatform, tool: FlaskClient, kind: str = "resource_link", **changes: object
+) -> object:
     login = moodle.login(tool)
     token = moodle.sign(moodle.claims(kind, nonce=login.nonce, **changes))
     return moodle.post_launch(tool, token, login.state)
@@ -77,19 +80,24 @@ def test_state_from_another_browser_is_rejected(
 ) -> None:
     login = moodle.login(tool)
     other = app.test_client()
+    english(other)
     token = moodle.sign(moodle.claims(nonce=login.nonce))
     response = moodle.post_launch(other, token, login.state)
     assert_rejected(response, lti_log, "", kind="cookies", tool=other)
 
 
-def test_wrong_state_is_rejected(tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture) -> None:
+def test_wrong_state_is_rejected(
+    tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture
+) -> None:
     login = moodle.login(tool)
     token = moodle.sign(moodle.claims(nonce=login.nonce))
     response = moodle.post_launch(tool, token, "state-forged")
     assert_rejected(response, lti_log, "state not bound", kind="cookies", tool=tool)
 
 
-def test_missing_nonce_is_rejected(tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture) -> None:
+def test_missing_nonce_is_rejected(
+    tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture
+) -> None:
     login = moodle.login(tool)
     body = moodle.claims(nonce=login.nonce)
     del body["nonce"]
@@ -101,11 +109,15 @@ def test_nonce_not_issued_by_our_login_is_rejected(
     tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture
 ) -> None:
     login = moodle.login(tool)
-    response = moodle.post_launch(tool, moodle.sign(moodle.claims(nonce="made-up-nonce")), login.state)
+    response = moodle.post_launch(
+        tool, moodle.sign(moodle.claims(nonce="made-up-nonce")), login.state
+    )
     assert_rejected(response, lti_log, "not issued by our login", kind="replay", tool=tool)
 
 
-def test_replayed_id_token_is_rejected(tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture) -> None:
+def test_replayed_id_token_is_rejected(
+    tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture
+) -> None:
     login = moodle.login(tool)
     token = moodle.sign(moodle.claims(nonce=login.nonce))
     assert moodle.post_launch(tool, token, login.state).status_code == 302
@@ -114,24 +126,34 @@ def test_replayed_id_token_is_rejected(tool: FlaskClient, moodle: LaunchPlatform
 
 
 # --- the JWT header: RS256 only, kid present and known
-def test_alg_none_is_rejected(tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture) -> None:
+def test_alg_none_is_rejected(
+    tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture
+) -> None:
     login = moodle.login(tool)
-    token = jwt.encode(moodle.claims(nonce=login.nonce), None, algorithm="none", headers={"kid": moodle.kid})
+    token = jwt.encode(
+        moodle.claims(nonce=login.nonce), None, algorithm="none", headers={"kid": moodle.kid}
+    )
     response = moodle.post_launch(tool, token, login.state)
     assert_rejected(response, lti_log, "algorithm 'none' not allowed", tool=tool)
 
 
-def test_hs256_is_rejected(tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture) -> None:
+def test_hs256_is_rejected(
+    tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture
+) -> None:
     login = moodle.login(tool)
     token = jwt.encode(
-        moodle.claims(nonce=login.nonce), "a-shared-secret-of-32-bytes-long!", algorithm="HS256",
+        moodle.claims(nonce=login.nonce),
+        "a-shared-secret-of-32-bytes-long!",
+        algorithm="HS256",
         headers={"kid": moodle.kid},
     )
     response = moodle.post_launch(tool, token, login.state)
     assert_rejected(response, lti_log, "algorithm 'HS256' not allowed", tool=tool)
 
 
-def test_missing_kid_is_rejected(tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture) -> None:
+def test_missing_kid_is_rejected(
+    tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture
+) -> None:
     login = moodle.login(tool)
     token = moodle.sign(moodle.claims(nonce=login.nonce), headers={"kid": DELETE})
     response = moodle.post_launch(tool, token, login.state)
@@ -144,7 +166,9 @@ def test_unknown_kid_refetches_the_jwks_once_then_rejects(
     login = moodle.login(tool)
     token = moodle.sign(moodle.claims(nonce=login.nonce), headers={"kid": "never-published"})
     response = moodle.post_launch(tool, token, login.state)
-    assert_rejected(response, lti_log, "no platform key with kid 'never-published'", kind="keys", tool=tool)
+    assert_rejected(
+        response, lti_log, "no platform key with kid 'never-published'", kind="keys", tool=tool
+    )
     assert moodle.jwks_requests == 1
 
 
@@ -157,23 +181,31 @@ def test_signature_by_another_key_is_rejected(
     assert_rejected(response, lti_log, "Signature verification failed", tool=tool)
 
 
-def test_unreachable_jwks_is_rejected(tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture) -> None:
+def test_unreachable_jwks_is_rejected(
+    tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture
+) -> None:
     moodle.jwks_reachable = False
     response = launch_with(moodle, tool)
     assert_rejected(response, lti_log, "platform JWKS unreachable", kind="keys", tool=tool)
 
 
 # --- issuer, audience, authorised party
-def test_issuer_must_match_exactly(tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture) -> None:
+def test_issuer_must_match_exactly(
+    tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture
+) -> None:
     response = launch_with(moodle, tool, iss=moodle.issuer + "/")
-    assert_rejected(response, lti_log, "no active registration", kind="unknown_platform", status=403, tool=tool)
+    assert_rejected(
+        response, lti_log, "no active registration", kind="unknown_platform", status=403, tool=tool
+    )
 
 
 def test_aud_without_our_client_id_is_rejected(
     tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture
 ) -> None:
     response = launch_with(moodle, tool, aud="someone-else")
-    assert_rejected(response, lti_log, "no active registration", kind="unknown_platform", status=403, tool=tool)
+    assert_rejected(
+        response, lti_log, "no active registration", kind="unknown_platform", status=403, tool=tool
+    )
 
 
 def test_several_audiences_without_azp_are_rejected(
@@ -183,18 +215,26 @@ def test_several_audiences_without_azp_are_rejected(
     assert_rejected(response, lti_log, "azp is not our client_id", tool=tool)
 
 
-def test_wrong_azp_is_rejected(tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture) -> None:
+def test_wrong_azp_is_rejected(
+    tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture
+) -> None:
     response = launch_with(moodle, tool, aud=[moodle.client_id, "other-client"], azp="other-client")
-    assert_rejected(response, lti_log, "no active registration", kind="unknown_platform", status=403, tool=tool)
+    assert_rejected(
+        response, lti_log, "no active registration", kind="unknown_platform", status=403, tool=tool
+    )
 
 
 # --- time: exp and iat required, checked with JWT_LEEWAY_SECONDS of skew
-def test_missing_exp_is_rejected(tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture) -> None:
+def test_missing_exp_is_rejected(
+    tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture
+) -> None:
     response = launch_with(moodle, tool, exp=DELETE)
     assert_rejected(response, lti_log, '"exp"', tool=tool)
 
 
-def test_missing_iat_is_rejected(tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture) -> None:
+def test_missing_iat_is_rejected(
+    tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture
+) -> None:
     response = launch_with(moodle, tool, iat=DELETE)
     assert_rejected(response, lti_log, '"iat"', tool=tool)
 
@@ -208,7 +248,9 @@ def test_expired_token_beyond_leeway_is_rejected(
     assert_rejected(response, lti_log, "expired", kind="expired", tool=tool)
 
 
-def test_expired_token_within_leeway_is_accepted(app: Flask, tool: FlaskClient, moodle: LaunchPlatform) -> None:
+def test_expired_token_within_leeway_is_accepted(
+    app: Flask, tool: FlaskClient, moodle: LaunchPlatform
+) -> None:
     now = int(time.time())
     response = launch_with(moodle, tool, iat=now - 62, exp=now - 2)
     assert response.status_code == 302  # type: ignore[attr-defined]
@@ -229,7 +271,14 @@ def test_unregistered_deployment_is_rejected(
     login = moodle.login(tool, lti_deployment_id="1")
     token = moodle.sign(moodle.claims(nonce=login.nonce, deployment_id="99"))
     response = moodle.post_launch(tool, token, login.state)
-    assert_rejected(response, lti_log, "differs from lti_deployment_id", kind="unknown_deployment", status=403, tool=tool)
+    assert_rejected(
+        response,
+        lti_log,
+        "differs from lti_deployment_id",
+        kind="unknown_deployment",
+        status=403,
+        tool=tool,
+    )
 
 
 def test_unregistered_deployment_without_login_hint_is_rejected(
@@ -238,7 +287,9 @@ def test_unregistered_deployment_without_login_hint_is_rejected(
     login = moodle.login(tool, lti_deployment_id="")
     token = moodle.sign(moodle.claims(nonce=login.nonce, deployment_id="99"))
     response = moodle.post_launch(tool, token, login.state)
-    assert_rejected(response, lti_log, "not recognised", kind="unknown_deployment", status=403, tool=tool)
+    assert_rejected(
+        response, lti_log, "not recognised", kind="unknown_deployment", status=403, tool=tool
+    )
 
 
 def test_deployment_must_equal_the_logins(
@@ -248,11 +299,20 @@ def test_deployment_must_equal_the_logins(
     login = moodle.login(tool, lti_deployment_id="2")
     token = moodle.sign(moodle.claims(nonce=login.nonce, deployment_id="1"))
     response = moodle.post_launch(tool, token, login.state)
-    assert_rejected(response, lti_log, "differs from lti_deployment_id", kind="unknown_deployment", status=403, tool=tool)
+    assert_rejected(
+        response,
+        lti_log,
+        "differs from lti_deployment_id",
+        kind="unknown_deployment",
+        status=403,
+        tool=tool,
+    )
 
 
 # --- message claims
-def test_wrong_version_is_rejected(tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture) -> None:
+def test_wrong_version_is_rejected(
+    tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture
+) -> None:
     response = launch_with(moodle, tool, version="1.1")
     assert_rejected(response, lti_log, "is not 1.3.0", tool=tool)
 
@@ -278,17 +338,23 @@ def test_missing_resource_link_id_is_rejected(
     assert_rejected(response, lti_log, "resource_link.id missing", tool=tool)
 
 
-def test_missing_roles_claim_is_rejected(tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture) -> None:
+def test_missing_roles_claim_is_rejected(
+    tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture
+) -> None:
     response = launch_with(moodle, tool, roles=DELETE)
     assert_rejected(response, lti_log, "roles claim missing", tool=tool)
 
 
-def test_sub_longer_than_255_is_rejected(tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture) -> None:
+def test_sub_longer_than_255_is_rejected(
+    tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture
+) -> None:
     response = launch_with(moodle, tool, sub="9" * 256)
     assert_rejected(response, lti_log, "longer than 255", tool=tool)
 
 
-def test_missing_sub_is_rejected(tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture) -> None:
+def test_missing_sub_is_rejected(
+    tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture
+) -> None:
     response = launch_with(moodle, tool, sub=DELETE)
     assert_rejected(response, lti_log, '"sub"', tool=tool)
 
@@ -297,20 +363,30 @@ def test_deep_linking_without_return_url_is_rejected(
     tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture
 ) -> None:
     response = launch_with(
-        moodle, tool, "deep_linking",
-        **{"https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings": {"accept_types": ["ltiResourceLink"]}},
+        moodle,
+        tool,
+        "deep_linking",
+        **{
+            "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings": {
+                "accept_types": ["ltiResourceLink"]
+            }
+        },
     )
     assert_rejected(response, lti_log, "deep_link_return_url missing", tool=tool)
 
 
-def test_launch_without_id_token_is_rejected(tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture) -> None:
+def test_launch_without_id_token_is_rejected(
+    tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture
+) -> None:
     login = moodle.login(tool)
     response = tool.post("/lti/launch", data={"state": login.state})
     assert response.status_code == 400
     assert "The tool could not be opened" in response.get_data(as_text=True)
 
 
-def test_garbage_id_token_is_rejected(tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture) -> None:
+def test_garbage_id_token_is_rejected(
+    tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture
+) -> None:
     login = moodle.login(tool)
     response = moodle.post_launch(tool, "not.a.jwt", login.state)
     assert_rejected(response, lti_log, "", tool=tool)
@@ -326,7 +402,11 @@ def test_garbage_id_token_is_rejected(tool: FlaskClient, moodle: LaunchPlatform,
     ],
 )
 def test_login_from_unknown_registration_shows_what_to_register(
-    tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture, params: dict[str, str], kind: str
+    tool: FlaskClient,
+    moodle: LaunchPlatform,
+    lti_log: pytest.LogCaptureFixture,
+    params: dict[str, str],
+    kind: str,
 ) -> None:
     query = {
         "iss": moodle.issuer,
@@ -350,8 +430,12 @@ def test_login_for_another_sites_target_is_rejected(
 ) -> None:
     response = tool.get(
         "/lti/login",
-        query_string={"iss": moodle.issuer, "login_hint": "4", "client_id": moodle.client_id,
-                      "target_link_uri": "https://evil.example/lti/launch"},
+        query_string={
+            "iss": moodle.issuer,
+            "login_hint": "4",
+            "client_id": moodle.client_id,
+            "target_link_uri": "https://evil.example/lti/launch",
+        },
     )
     assert_rejected(response, lti_log, "is not on this tool")
 
@@ -359,7 +443,9 @@ def test_login_for_another_sites_target_is_rejected(
 def test_login_without_login_hint_is_rejected(
     tool: FlaskClient, moodle: LaunchPlatform, lti_log: pytest.LogCaptureFixture
 ) -> None:
-    response = tool.get("/lti/login", query_string={"iss": moodle.issuer, "client_id": moodle.client_id})
+    response = tool.get(
+        "/lti/login", query_string={"iss": moodle.issuer, "client_id": moodle.client_id}
+    )
     assert_rejected(response, lti_log, "without iss or login_hint")
 
 

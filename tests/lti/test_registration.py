@@ -20,7 +20,9 @@ TOOL_CONFIG = "https://purl.imsglobal.org/spec/lti-tool-configuration"
 @pytest.fixture
 def newcomer(app_ctx: Flask) -> Iterator[LaunchPlatform]:
     """A platform that is not registered yet."""
-    platform = LaunchPlatform(issuer="https://newschool.test", client_id="dyn-client", deployment_id="5")
+    platform = LaunchPlatform(
+        issuer="https://newschool.test", client_id="dyn-client", deployment_id="5"
+    )
     mount_adapter(app_ctx, platform.issuer + "/", platform)
     yield platform
     app_ctx.extensions.get(EXTENSION, {}).pop(platform.issuer + "/", None)
@@ -33,7 +35,9 @@ def _register(tool: FlaskClient, platform: LaunchPlatform, token: str = "reg-tok
     )
 
 
-def test_dynamic_registration_registers_and_closes_the_dialog(tool: FlaskClient, newcomer: LaunchPlatform) -> None:
+def test_dynamic_registration_registers_and_closes_the_dialog(
+    tool: FlaskClient, newcomer: LaunchPlatform
+) -> None:
     response = _register(tool, newcomer)
     assert response.status_code == 200  # type: ignore[attr-defined]
     page = response.get_data(as_text=True)  # type: ignore[attr-defined]
@@ -74,9 +78,14 @@ def test_dynamic_registration_registers_and_closes_the_dialog(tool: FlaskClient,
     assert [d.deployment_id for d in platform.deployments] == ["5"]
 
 
-def test_dynamically_registered_platform_can_launch(tool: FlaskClient, newcomer: LaunchPlatform) -> None:
+def test_dynamically_registered_platform_can_launch(
+    tool: FlaskClient, newcomer: LaunchPlatform
+) -> None:
     _register(tool, newcomer)
-    assert "frame-ancestors 'self' https://newschool.test" in tool.get("/lti/register").headers["Content-Security-Policy"]
+    assert (
+        "frame-ancestors 'self' https://newschool.test"
+        in tool.get("/lti/register").headers["Content-Security-Policy"]
+    )
     assert newcomer.launch(tool).status_code == 200
 
 
@@ -90,13 +99,19 @@ def test_issuer_on_another_origin_is_refused(tool: FlaskClient, newcomer: Launch
 
 
 def test_unreachable_configuration_gives_a_clear_page(tool: FlaskClient) -> None:
-    response = tool.get("/lti/register", query_string={"openid_configuration": "https://127.0.0.1:1/conf"})
+    response = tool.get(
+        "/lti/register", query_string={"openid_configuration": "https://127.0.0.1:1/conf"}
+    )
     assert response.status_code == 400
     assert "could not reach" in response.get_data(as_text=True)
 
 
-def test_configuration_that_is_not_json(tool: FlaskClient, newcomer: LaunchPlatform, app: Flask) -> None:
-    response = tool.get("/lti/register", query_string={"openid_configuration": newcomer.issuer + "/nothing-here"})
+def test_configuration_that_is_not_json(
+    tool: FlaskClient, newcomer: LaunchPlatform, app: Flask
+) -> None:
+    response = tool.get(
+        "/lti/register", query_string={"openid_configuration": newcomer.issuer + "/nothing-here"}
+    )
     assert response.status_code == 400
     assert "answered 404" in response.get_data(as_text=True)
 
@@ -118,7 +133,9 @@ def test_answer_without_deployment_id(tool: FlaskClient, newcomer: LaunchPlatfor
     assert "no deployment_id" in response.get_data(as_text=True)  # type: ignore[attr-defined]
 
 
-def test_allowed_hosts_limit_who_may_register(app: Flask, tool: FlaskClient, newcomer: LaunchPlatform, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_allowed_hosts_limit_who_may_register(
+    app: Flask, tool: FlaskClient, newcomer: LaunchPlatform, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setitem(app.config, "LTI_REGISTRATION_ALLOWED_HOSTS", ["moodle.school.hu"])
     response = _register(tool, newcomer)
     assert response.status_code == 400  # type: ignore[attr-defined]

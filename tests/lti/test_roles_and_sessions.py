@@ -1,4 +1,4 @@
-"""Roles come only from the signed roles claim; sessions survive iframes (cookies, headers, resume)."""
+"""Roles come only from the signed roles claim; sessions survive iframes (cookies, resume)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from lms_plugin.accounts.models import Role
 from lms_plugin.db import db
 from lms_plugin.lti import platforms
 from lms_plugin.lti.roles import context_role, is_admin_role
+from tests.lti.conftest import english
 from tests.lti.launch_platform import LaunchPlatform
 
 LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
@@ -48,20 +49,29 @@ def _role(tool: FlaskClient) -> str:
 
 
 def test_moodle_site_administrator_is_admin(tool: FlaskClient, moodle: LaunchPlatform) -> None:
-    roles = [LIS + "institution/person#Administrator", LIS + "membership#Instructor",
-             LIS + "system/person#Administrator"]
+    roles = [
+        LIS + "institution/person#Administrator",
+        LIS + "membership#Instructor",
+        LIS + "system/person#Administrator",
+    ]
     assert moodle.launch(tool, roles=roles).status_code == 200
     assert _role(tool) == "admin"
 
 
 def test_custom_parameters_cannot_set_a_role(tool: FlaskClient, moodle: LaunchPlatform) -> None:
-    custom = {"role": "admin", "roles": LIS + "system/person#Administrator", "is_coordinator": "1",
-              "target": "home"}
+    custom = {
+        "role": "admin",
+        "roles": LIS + "system/person#Administrator",
+        "is_coordinator": "1",
+        "target": "home",
+    }
     assert moodle.launch(tool, roles=[LIS + "membership#Learner"], custom=custom).status_code == 200
     assert _role(tool) == "trainee"
 
 
-def test_granted_coordinator_launches_as_coordinator(tool: FlaskClient, moodle: LaunchPlatform) -> None:
+def test_granted_coordinator_launches_as_coordinator(
+    tool: FlaskClient, moodle: LaunchPlatform
+) -> None:
     platforms.set_coordinator(moodle.issuer, "4", True)  # before the first launch
     db.session.commit()
     assert moodle.launch(tool).status_code == 200
@@ -77,15 +87,25 @@ def _set_cookies(response: object) -> list[str]:
     return list(response.headers.getlist("Set-Cookie"))  # type: ignore[attr-defined]
 
 
-def test_https_cookies_are_samesite_none_secure_partitioned(tool: FlaskClient, moodle: LaunchPlatform) -> None:
-    login = tool.get("/lti/login", query_string={
-        "iss": moodle.issuer, "login_hint": "4", "client_id": moodle.client_id,
-        "lti_deployment_id": "1", "lti1p3_new_window": "1"})
+def test_https_cookies_are_samesite_none_secure_partitioned(
+    tool: FlaskClient, moodle: LaunchPlatform
+) -> None:
+    login = tool.get(
+        "/lti/login",
+        query_string={
+            "iss": moodle.issuer,
+            "login_hint": "4",
+            "client_id": moodle.client_id,
+            "lti_deployment_id": "1",
+            "lti1p3_new_window": "1",
+        },
+    )
     cookies = _set_cookies(login)
     assert any(c.startswith("lti1p3-state-") for c in cookies)
     assert any(c.startswith("lti1p3-session-id") for c in cookies)
     token = moodle.sign(moodle.claims(nonce=moodle_nonce(login.headers["Location"])))
-    state = [c.split("=")[0] for c in cookies if c.startswith("lti1p3-state-")][0].removeprefix("lti1p3-")
+    name = next(c.split("=")[0] for c in cookies if c.startswith("lti1p3-state-"))
+    state = name.removeprefix("lti1p3-")
     launch = moodle.post_launch(tool, token, state)
     cookies += _set_cookies(launch)
     assert any(c.startswith("lms_session=") for c in cookies)
@@ -105,42 +125,69 @@ def test_proxy_fix_honours_x_forwarded_proto(app: Flask, moodle: LaunchPlatform)
     response = plain.get(
         "/lti/login",
         base_url="http://tool.test",
-        query_string={"iss": moodle.issuer, "login_hint": "4", "client_id": moodle.client_id,
-                      "lti1p3_new_window": "1"},
+        query_string={
+            "iss": moodle.issuer,
+            "login_hint": "4",
+            "client_id": moodle.client_id,
+            "lti1p3_new_window": "1",
+        },
         headers={"X-Forwarded-Proto": "https"},
     )
     assert response.status_code == 302
     assert "redirect_uri=https%3A%2F%2Ftool.test%2Flti%2Flaunch" in response.headers["Location"]
     for cookie in _set_cookies(response):
         assert "Partitioned" in cookie and "SameSite=None" in cookie and "Secure" in cookie
-    http_only = plain.get("/lti/login", base_url="http://tool.test", query_string={"iss": moodle.issuer, "login_hint": "4",
-                                                       "client_id": moodle.client_id, "lti1p3_new_window": "1"})
+    http_only = plain.get(
+        "/lti/login",
+        base_url="http://tool.test",
+        query_string={
+            "iss": moodle.issuer,
+            "login_hint": "4",
+            "client_id": moodle.client_id,
+            "lti1p3_new_window": "1",
+        },
+    )
     assert "redirect_uri=http%3A%2F%2Ftool.test" in http_only.headers["Location"]
     for cookie in _set_cookies(http_only):
         assert "SameSite=Lax" in cookie and "Partitioned" not in cookie
 
 
-def test_csp_frame_ancestors_lists_registered_platforms(app: Flask, tool: FlaskClient, moodle: LaunchPlatform) -> None:
+def test_csp_frame_ancestors_lists_registered_platforms(
+    app: Flask, tool: FlaskClient, moodle: LaunchPlatform
+) -> None:
     csp = tool.get("/lti/register").headers["Content-Security-Policy"]
     assert "frame-ancestors 'self' https://moodle.test" in csp
     assert "https://school.example" not in csp
-    platforms.add_platform(issuer="https://school.example", client_id="c", deployment_id="1",
-                           auth_url="https://school.example/mod/lti/auth.php",
-                           token_url="https://school.example/mod/lti/token.php",
-                           jwks_url="https://school.example/mod/lti/certs.php")
+    platforms.add_platform(
+        issuer="https://school.example",
+        client_id="c",
+        deployment_id="1",
+        auth_url="https://school.example/mod/lti/auth.php",
+        token_url="https://school.example/mod/lti/token.php",
+        jwks_url="https://school.example/mod/lti/certs.php",
+    )
     db.session.commit()
     csp = tool.get("/lti/register").headers["Content-Security-Policy"]
     assert "https://school.example" in csp  # the cache was forgotten on registration
     assert "script-src 'self'" in csp
 
 
-def test_login_first_checks_cookies_with_a_static_script(tool: FlaskClient, moodle: LaunchPlatform) -> None:
-    response = tool.post("/lti/login", data={"iss": moodle.issuer, "login_hint": "4",
-                                             "client_id": moodle.client_id, "lti_deployment_id": "1",
-                                             "lti_message_hint": "hint-1"})
+def test_login_first_checks_cookies_with_a_static_script(
+    tool: FlaskClient, moodle: LaunchPlatform
+) -> None:
+    response = tool.post(
+        "/lti/login",
+        data={
+            "iss": moodle.issuer,
+            "login_hint": "4",
+            "client_id": moodle.client_id,
+            "lti_deployment_id": "1",
+            "lti_message_hint": "hint-1",
+        },
+    )
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert '/static/js/lti_cookie_check.js' in page
+    assert "/static/js/lti_cookie_check.js" in page
     assert "<script>" not in page  # CSP: no inline scripts
     assert 'target="_blank"' in page and "lti1p3_new_window=1" in page
     assert "lti_message_hint=hint-1" in page  # the new window repeats the same login
@@ -154,6 +201,7 @@ def test_refused_session_cookie_offers_a_new_window_that_resumes_the_launch(
     continue_url = launch.headers["Location"]
     assert continue_url.startswith("/lti/continue/")
     frame = app.test_client()  # the iframe's next request arrives without the refused cookie
+    english(frame)
     page = frame.get(continue_url)
     assert page.status_code == 200
     text = page.get_data(as_text=True)
@@ -169,7 +217,9 @@ def test_refused_session_cookie_offers_a_new_window_that_resumes_the_launch(
     assert again.status_code == 400  # one use only
 
 
-def test_accepted_session_cookie_goes_straight_on(tool: FlaskClient, moodle: LaunchPlatform) -> None:
+def test_accepted_session_cookie_goes_straight_on(
+    tool: FlaskClient, moodle: LaunchPlatform
+) -> None:
     launch = moodle.launch(tool, follow=False)
     continued = tool.get(launch.headers["Location"])
     assert continued.status_code == 302 and continued.headers["Location"] == "/"

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from lms_plugin.db import db
 from lms_plugin.lti import keys
 from lms_plugin.practice.models import PracticeLineItem, PracticeResourceLink
-from tests.practice_platform import BASE, PracticeLms, parse_page, run_launch
+from tests.practice_platform import BASE, PracticeLms, in_english, parse_page, run_launch
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
@@ -157,6 +157,7 @@ def test_a_bad_response_adds_nothing_and_says_why(
 def test_a_return_without_jwt_is_a_clear_error(
     client: FlaskClient, practice_lms: PracticeLms
 ) -> None:
+    in_english(client)
     answer = client.post(f"{BASE}/practice/deep-link-return", data={})
     assert answer.status_code == 400
     assert "no JWT" in answer.get_data(as_text=True)

@@ -11,7 +11,14 @@ import pytest
 from flask.testing import FlaskClient
 
 from lms_plugin.accounts.current import SESSION_KEY
-from tests.practice_platform import BASE, PracticeLms, launch_as, parse_page, run_launch
+from tests.practice_platform import (
+    BASE,
+    PracticeLms,
+    in_english,
+    launch_as,
+    parse_page,
+    run_launch,
+)
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
@@ -110,6 +117,7 @@ def test_the_launch_language_is_the_tools_language(
 def test_the_practice_course_page_explains_itself(
     client: FlaskClient, practice_lms: PracticeLms
 ) -> None:
+    in_english(client)
     page = client.get(f"{BASE}/practice/").get_data(as_text=True)
     for name in ("Kovács Anna", "Szabó Péter", "Nagy Éva", "Tóth Gábor", "Horváth Zsuzsa"):
         assert name in page

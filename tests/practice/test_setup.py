@@ -14,7 +14,7 @@ from lms_plugin.lti.models import Deployment, Platform
 from lms_plugin.practice.models import PracticeLineItem, PracticeResourceLink
 from lms_plugin.practice.setup import register_practice_platform
 from tests.conftest import make_test_app
-from tests.practice_platform import BASE, PracticeLms
+from tests.practice_platform import BASE, PracticeLms, in_english
 
 
 def _count(model: type) -> int:
@@ -58,6 +58,7 @@ def test_jwks_publishes_the_signing_key_with_a_kid(
 
 
 def test_unregistered_practice_lms_offers_set_up(client: FlaskClient) -> None:
+    in_english(client)
     page = client.get(f"{BASE}/practice/").get_data(as_text=True)
     assert "Register the practice LMS with the tool" in page
     answer = client.post(f"{BASE}/practice/setup", follow_redirects=True)

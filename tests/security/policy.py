@@ -1,0 +1,186 @@
+"""Who may reach every endpoint: the table the authorisation matrix checks against app.url_map.
+
+Adding a route without adding it here fails tests/security/test_authorization_matrix.py: decide who
+may use it, then add a line. Values of URL parameters name seeded objects (`world.ids[...]`) or, after
+"=", a literal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+EVERYONE = frozenset(
+    {"anonymous", "trainee", "other_trainee", "trainer_elsewhere", "trainer", "coordinator", "admin"}
+)
+LAUNCHED = EVERYONE - {"anonymous"}
+# Anna's own objects: Anna, her trainer (course A), coordinators and admins.
+OWNER_AND_STAFF = frozenset({"trainee", "trainer", "coordinator", "admin"})
+TRAINERS = frozenset({"trainer_elsewhere", "trainer", "admin"})  # any trainer, own course's data
+TRAINER_OF_ANNA = frozenset({"trainer", "admin"})  # acting on a trainee of course A
+COORDINATORS = frozenset({"coordinator", "admin"})
+ADMINS = frozenset({"admin"})
+
+# Kinds that are not role-gated pages.
+PUBLIC = "public"  # anyone, no launch needed (verification, keys, health, the landing page)
+LTI = "lti"  # LTI protocol endpoints: their own checks (id_token, state, registration token)
+SERVICE = "service"  # server-to-server APIs with bearer/client-assertion auth: 401/400 without it
+PRACTICE = "practice"  # the practice LMS's own pages (a demo platform; off in production)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """`allowed`: visitors who get the page; `denied` (default: everyone else) get 401/403/404."""
+
+    kind: str = "roles"
+    allowed: frozenset[str] = EVERYONE
+    params: dict[str, str] = field(default_factory=dict)
+    denied: frozenset[str] | None = None
+    may_404: bool = False  # an allowed visitor may get 404 (e.g. a literal id that does not exist)
+
+    def denied_to(self) -> frozenset[str]:
+        if self.kind != "roles":
+            return frozenset()
+        return self.denied if self.denied is not None else EVERYONE - self.allowed
+
+
+def public(**params: str) -> Rule:
+    return Rule(kind=PUBLIC, params=params, may_404=True)
+
+
+def roles(allowed: frozenset[str], may_404: bool = False, **params: str) -> Rule:
+    return Rule(allowed=allowed, params=params, may_404=may_404)
+
+
+SUBMISSION = {"submission_id": "anna_submission"}
+COURSE_PAGE = {"module_id": "module_id"}
+
+POLICY: dict[str, Rule] = {
+    # main, accounts
+    "main.home": public(),
+    "main.healthz": public(),
+    "static": public(filename="=app.css"),
+    "accounts.set_language": public(),
+    "accounts.logout": public(),
+    # LTI protocol
+    "lti.login": Rule(kind=LTI),
+    "lti.launch": Rule(kind=LTI),
+    "lti.continue_launch": Rule(kind=LTI, params={"token": "=not-a-token"}),
+    "lti.resume_launch": Rule(kind=LTI, params={"token": "=not-a-token"}),
+    "lti.jwks": public(),
+    "lti.register": Rule(kind=LTI),
+    "lti.deep_link_picker": Rule(kind=LTI),
+    # courses (any launched user; the content itself is not personal)
+    "courses.course_home": roles(LAUNCHED),
+    "courses.module": roles(LAUNCHED, **COURSE_PAGE),
+    "courses.lesson": roles(LAUNCHED, module_id="module_id", lesson_id="lesson_id"),
+    "courses.complete_lesson": roles(LAUNCHED, module_id="module_id", lesson_id="lesson_id"),
+    "courses.quiz": roles(LAUNCHED, module_id="quiz_module_id"),
+    "courses.quiz_result": roles(LAUNCHED, may_404=True, module_id="quiz_module_id", attempt_no="=1"),
+    "courses.image": roles(LAUNCHED, may_404=True, module_id="module_id", filename="=nope.png"),
+    # progress
+    "progress.dashboard": roles(LAUNCHED),
+    "progress.heartbeat": roles(LAUNCHED),
+    "progress.cohort": roles(TRAINERS),
+    "progress.cohort_csv": roles(TRAINERS),
+    "progress.trainee": roles(TRAINER_OF_ANNA, user_id="anna"),
+    "progress.mark_complete": roles(TRAINER_OF_ANNA, user_id="anna"),
+    "progress.attendance": roles(TRAINER_OF_ANNA, user_id="anna"),
+    # grading: trainees' side
+    "grading.my_submissions": roles(LAUNCHED),
+    "grading.assignment": roles(LAUNCHED, assignment_id="assignment_id"),
+    "grading.save_draft": roles(LAUNCHED, assignment_id="assignment_id"),
+    "grading.confirm_submit": roles(LAUNCHED, assignment_id="assignment_id"),
+    "grading.submit": roles(LAUNCHED, assignment_id="assignment_id"),
+    "grading.preview": roles(LAUNCHED),
+    "grading.download": roles(OWNER_AND_STAFF, file_id="anna_file"),
+    # grading: trainers' side
+    "grading.queue": roles(TRAINERS),
+    "grading.grade_page": roles(frozenset({"trainer", "coordinator", "admin"}), **SUBMISSION),
+    "grading.save_grade": roles(TRAINER_OF_ANNA, **SUBMISSION),
+    "grading.reopen": roles(TRAINER_OF_ANNA, **SUBMISSION),
+    "grading.allocate": roles(TRAINER_OF_ANNA, **SUBMISSION),
+    "grading.confirm_release": roles(TRAINERS),
+    "grading.release_grades": roles(TRAINERS),
+    "grading.export_csv": roles(TRAINERS | {"coordinator"}),
+    "grading.comment_bank": roles(TRAINERS),
+    # The entry belongs to course A's trainer; an admin may or may not tidy it (not checked).
+    "grading.delete_comment": Rule(
+        allowed=frozenset({"trainer"}), params={"entry_id": "comment_entry"},
+        denied=EVERYONE - {"trainer", "admin"},
+    ),  # fmt: skip
+    # certification
+    "certification.mine": roles(LAUNCHED),
+    "certification.pdf": roles(OWNER_AND_STAFF, cert_id="anna_cert"),
+    "certification.badge_jwt": roles(OWNER_AND_STAFF, cert_id="anna_cert"),
+    "certification.check": roles(LAUNCHED),
+    "certification.register": roles(COORDINATORS),
+    "certification.register_csv": roles(COORDINATORS),
+    "certification.register_zip": roles(COORDINATORS),
+    "certification.revoke": roles(COORDINATORS, cert_id="anna_cert"),
+    "certification.verify_form": public(),
+    "certification.verify": public(code="anna_code"),
+    "certification.issuer": public(),
+    "certification.achievement": public(course_id="=mentor-30h"),
+    "certification.key": public(kid="=unknown-kid"),
+    "certification.credential": public(code="anna_code"),
+    # coordination
+    "coordination.mentor_view": roles(LAUNCHED),
+    "coordination.dashboard": roles(COORDINATORS),
+    "coordination.dashboard_csv": roles(COORDINATORS),
+    "coordination.audit_log": roles(COORDINATORS),
+    "coordination.helpers": roles(COORDINATORS),
+    "coordination.helpers_export": roles(COORDINATORS),
+    "coordination.helper_new": roles(COORDINATORS),
+    "coordination.helper_detail": roles(COORDINATORS, helper_id="helper"),
+    "coordination.helper_link": roles(COORDINATORS, helper_id="helper"),
+    "coordination.helper_unlink": roles(COORDINATORS, helper_id="helper"),
+    "coordination.helper_ban": roles(COORDINATORS, helper_id="helper"),
+    "coordination.helper_erase": roles(COORDINATORS, helper_id="helper"),
+    "coordination.match_run": roles(COORDINATORS),
+    "coordination.match_review": roles(COORDINATORS, may_404=True, run_id="=999999"),
+    "coordination.match_move": roles(COORDINATORS, may_404=True, run_id="=999999"),
+    "coordination.match_publish": roles(COORDINATORS, may_404=True, run_id="=999999"),
+    "coordination.match_discard": roles(COORDINATORS, may_404=True, run_id="=999999"),
+    "coordination.mentors": roles(COORDINATORS),
+    "coordination.mentor_detail": roles(COORDINATORS, mentor_id="mentor"),
+    "coordination.place": roles(COORDINATORS, mentor_id="mentor"),
+    "coordination.end_placement": roles(COORDINATORS, placement_id="placement"),
+    "coordination.create_programme": roles(COORDINATORS),
+    "coordination.schools": roles(COORDINATORS),
+    "coordination.schools_export": roles(COORDINATORS),
+    "coordination.import_preview": roles(COORDINATORS),
+    "coordination.import_confirm": roles(COORDINATORS),
+    # admin
+    "admin.platforms": roles(ADMINS),
+    "admin.platform_active": roles(ADMINS, platform_id="platform"),
+    "admin.coordinators": roles(ADMINS),
+    "admin.coordinator_set": roles(ADMINS, user_id="bela"),
+    # the practice LMS (a platform: its pages are its own, its services need a token)
+    "practice.index": Rule(kind=PRACTICE),
+    "practice.setup": Rule(kind=PRACTICE),
+    "practice.gradebook": Rule(kind=PRACTICE),
+    "practice.launch_return": Rule(kind=PRACTICE),
+    "practice.jwks": Rule(kind=PRACTICE),
+    "practice.launch": Rule(kind=PRACTICE),
+    "practice.initiate": Rule(kind=PRACTICE),
+    "practice.auth": Rule(kind=PRACTICE),
+    "practice.deep_link_return": Rule(kind=PRACTICE),
+    "practice.token": Rule(kind=SERVICE),
+    "practice.lineitems": Rule(kind=SERVICE, params={"context_id": "=course-a"}),
+    "practice.lineitem": Rule(kind=SERVICE, params={"context_id": "=course-a", "item_id": "=1"}),
+    "practice.results": Rule(kind=SERVICE, params={"context_id": "=course-a", "item_id": "=1"}),
+    "practice.scores": Rule(kind=SERVICE, params={"context_id": "=course-a", "item_id": "=1"}),
+    "practice.memberships": Rule(kind=SERVICE, params={"context_id": "=course-a"}),
+}
+
+# POST endpoints that need no CSRF token, and why (tests/security/test_csrf.py checks the rest).
+CSRF_EXEMPT: dict[str, str] = {
+    "lti.login": "OIDC login initiation is a cross-site POST from the platform by design",
+    "lti.launch": "the id_token is signed by the platform and bound to state + nonce",
+    "practice.auth": "the practice platform's OIDC endpoint answers the tool's redirect",
+    "practice.token": "OAuth2 client-credentials with a signed client_assertion",
+    "practice.lineitems": "AGS API: bearer token",
+    "practice.scores": "AGS API: bearer token",
+    "practice.lineitem": "AGS API (PUT): bearer token",
+    "practice.deep_link_return": "the deep-linking response is a JWT signed by the tool",
+}
