@@ -175,9 +175,13 @@ def make(app_ctx: Flask) -> Factory:
     return Factory()
 
 
-def login(client: FlaskClient, user: User, role: Role, context: LmsContext | None = None) -> None:
+def login(
+    client: FlaskClient, user: User, role: Role, context: LmsContext | None = None, lang: str | None = None
+) -> None:
     """Put the client in the state a launch leaves it in (Flask-Login + launch in the session)."""
     with client.session_transaction() as sess:
+        if lang:
+            sess["lang"] = lang
         sess["_user_id"] = str(user.id)
         sess["_fresh"] = True
         sess[SESSION_KEY] = {

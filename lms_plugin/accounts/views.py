@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, g, redirect, request, session, url_for
+from flask_babel import refresh
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from lms_plugin.accounts.current import current_launch, end_session
@@ -12,9 +13,11 @@ bp = Blueprint("accounts", __name__)
 
 
 @bp.before_app_request
-def _fresh_user() -> None:
-    """Flask-Login caches the user in `g`; an app context held across requests (CLI, tests) must not leak it."""
+def _fresh_request_state() -> None:
+    """Flask-Login and Flask-Babel cache the user and locale in `g`; an app context held across
+    requests (CLI, tests) must not leak them into the next request."""
     g.pop("_login_user", None)
+    refresh()
 
 
 @bp.app_context_processor

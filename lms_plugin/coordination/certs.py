@@ -163,3 +163,24 @@ def users_of_organisation(
     return select(MentorProfile.user_id).where(
         or_(MentorProfile.home_school_id.in_(schools), MentorProfile.id.in_(placed))
     )
+
+
+def valid_user_ids(
+    at: datetime | None = None, *, expiring_by: datetime | None = None
+) -> Select[int] | None:
+    """A select of the user ids with a valid certificate (for `.in_()`); None without models.
+
+    With `expiring_by`, only those whose valid certificate ends by then.
+    """
+    model = _certificate_model()
+    if model is None:
+        return None
+    at = at or utcnow()
+    query = select(model.user_id).where(
+        model.course_id == COURSE_ID, model.revoked_at.is_(None), model.expires_at > at
+    )
+    if expiring_by is not None:
+        query = query.where(model.expires_at <= expiring_by)
+    if hasattr(model, "valid_from"):
+        query = query.where(model.valid_from <= at)
+    return query

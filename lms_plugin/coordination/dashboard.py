@@ -6,9 +6,9 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import Select, and_, func, literal, select
+from sqlalchemy import Select, and_, case, func, literal, select
 
 from lms_plugin.accounts.models import Membership, Role
 from lms_plugin.coordination import certs
@@ -130,21 +130,23 @@ def coverage(f: DashboardFilter, at: datetime | None = None) -> Coverage:
             rows[sid].placed = count
         else:
             rows[sid].renewal_due = count
-    valid = certs.valid_certificates(None, at)
-    for home, user_id in db.session.execute(
-        select(MentorProfile.home_school_id, MentorProfile.user_id).where(
-            MentorProfile.home_school_id.in_(select(school_ids.c.id))
-        )
+    valid = certs.valid_user_ids(at)
+    expiring = certs.valid_user_ids(at, expiring_by=at + timedelta(days=EXPIRY_WINDOW_DAYS))
+    if valid is not None and expiring is not None:
+        certified = func.count(case((MentorProfile.user_id.in_(valid), 1)))
+        soon = func.count(case((MentorProfile.user_id.in_(expiring), 1)))
+    else:
+        certified = soon = func.count(case((literal(False), 1)))
+    for home, teachers, n_certified, n_soon in db.session.execute(
+        select(MentorProfile.home_school_id, func.count(MentorProfile.id), certified, soon)
+        .where(MentorProfile.home_school_id.in_(select(school_ids.c.id)))
+        .group_by(MentorProfile.home_school_id)
     ):
         if home is None:
             continue
-        info = valid.get(user_id)
-        row = rows[home]
-        if info is None:
-            row.in_training += 1
-        else:
-            row.certified += 1
-            row.expiring += info.expires_within(EXPIRY_WINDOW_DAYS, at)
+        rows[home].in_training = teachers - n_certified
+        rows[home].certified = n_certified
+        rows[home].expiring = n_soon
     schools = list(rows.values())
     centres: dict[int, CoverageRow] = {}
     totals = CoverageRow(0, "")
@@ -158,15 +160,15 @@ def coverage(f: DashboardFilter, at: datetime | None = None) -> Coverage:
     return Coverage(totals, sorted(centres.values(), key=lambda c: c.name), schools, unplaced)
 
 
-def _trainees_without_school(valid: dict[int, certs.CertInfo]) -> int:
-    """Trainees still in training whose school is not recorded yet."""
+def _trainees_without_school(valid: Select[int] | None) -> int:
+    """Trainees still in training whose school is not recorded yet (one COUNT)."""
     with_school = select(MentorProfile.user_id).where(MentorProfile.home_school_id.is_not(None))
-    users = db.session.scalars(
-        select(Membership.user_id)
-        .where(Membership.role == Role.TRAINEE.value, Membership.user_id.not_in(with_school))
-        .distinct()
+    query = select(func.count(func.distinct(Membership.user_id))).where(
+        Membership.role == Role.TRAINEE.value, Membership.user_id.not_in(with_school)
     )
-    return sum(1 for u in users if u not in valid)
+    if valid is not None:
+        query = query.where(Membership.user_id.not_in(valid))
+    return int(db.session.scalar(query) or 0)
 
 
 CSV_COLUMNS = ("level", "name", "centre", "municipality", *NUMBERS)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 
 from lms_plugin.accounts.models import User
 from lms_plugin.coordination import audit, certs
@@ -158,10 +158,25 @@ class MentorRow:
 
 
 def pool(
-    *, school_id: int | None = None, query: str = "", page: int = 1, per_page: int = 50
+    *,
+    school_id: int | None = None,
+    query: str = "",
+    certified_only: bool = True,
+    page: int = 1,
+    per_page: int = 50,
 ) -> tuple[list[MentorRow], int]:
-    """Mentor profiles with their certificate, placements and number of linked helpers."""
+    """Mentor profiles with their certificate, placements and number of linked helpers.
+
+    By default certified mentors and anyone still placed (a lapsed certificate shows as a
+    renewal flag); with `certified_only=False` also teachers in training.
+    """
     base = select(MentorProfile, User.name).join(User, User.id == MentorProfile.user_id)
+    valid_ids = certs.valid_user_ids() if certified_only else None
+    if certified_only:
+        if valid_ids is None:
+            return [], 0
+        placed = select(Placement.mentor_id).where(Placement.status != ENDED)
+        base = base.where(or_(MentorProfile.user_id.in_(valid_ids), MentorProfile.id.in_(placed)))
     if school_id:
         placed = select(Placement.mentor_id).where(Placement.school_id == school_id)
         base = base.where(

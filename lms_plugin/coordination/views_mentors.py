@@ -30,6 +30,7 @@ def mentors_page() -> str:
     rows, total = mentors.pool(
         school_id=int_arg("school"),
         query=request.args.get("q", "").strip(),
+        certified_only=request.args.get("all") != "1",
         page=page,
         per_page=PER_PAGE,
     )
@@ -43,6 +44,7 @@ def mentors_page() -> str:
         schools=org.schools(programme) if programme else [],
         school_id=int_arg("school"),
         q=request.args.get("q", ""),
+        show_all=request.args.get("all") == "1",
     )
 
 

@@ -82,7 +82,10 @@ def score_timestamp(row: ScoreDelivery, url: str, now: datetime) -> datetime:
 
 
 def deliver_round(*, ids: list[int] | None = None, now: datetime | None = None) -> RoundResult:
-    """Deliver what is due (or the pairs of `ids`): oldest pair first, one attempt per pair."""
+    """Deliver what is due (or the pairs of `ids`): oldest pair first, one attempt per pair.
+
+    Call it with nothing pending in the session: it commits (and rolls back) as it goes.
+    """
     now = now or utcnow()
     query = select(ScoreDelivery.user_id, ScoreDelivery.context_pk, ScoreDelivery.target_key).where(
         ScoreDelivery.status == WAITING
@@ -157,7 +160,14 @@ def _deliver_pair(
             result.superseded.append(older_id)
     latest = db.session.get_one(ScoreDelivery, latest_id)
     db.session.commit()
-    _attempt(latest, now, result)
+    try:
+        _attempt(latest, now, result)
+    except Exception as exc:  # a bug or a database hiccup still counts as an attempt
+        log.exception("score delivery crashed", extra={"data": {"id": latest_id}})
+        db.session.rollback()
+        latest = db.session.get_one(ScoreDelivery, latest_id)
+        reason = f"internal error: {exc.__class__.__name__}: {exc}"
+        _record_failure(latest, ServiceError(reason), now, result)
     latest.locked_until = None
     db.session.commit()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from pylti1p3.deployment import Deployment as LibDeployment
 from pylti1p3.registration import Registration
 from pylti1p3.tool_config.abstract import ToolConfAbstract
@@ -53,6 +54,9 @@ class DatabaseToolConf(ToolConfAbstract[Any]):
     def find_platform(self, iss: str, client_id: str | None) -> Platform | None:
         """The active platform for issuer + client_id (client_id may be omitted if unique)."""
         query = select(Platform).where(Platform.issuer == iss, Platform.is_active)
+        if not current_app.config.get("PRACTICE_LMS_ENABLED"):
+            # a database copied from a laptop must not let the practice LMS launch in production
+            query = query.where(Platform.registered_via != "practice")
         if client_id:
             query = query.where(Platform.client_id == client_id)
         rows = db.session.scalars(query.limit(2)).all()

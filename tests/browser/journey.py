@@ -91,8 +91,14 @@ class Journey:
         assert "blocks cookies" not in body and "letiltja a sütiket" not in body, body[:500]
 
     def click(self, name: str, *, role: str = "link", exact: bool = False) -> None:
-        """Click a link or button in the tool by its accessible name, then wait for the page."""
-        self.tool.get_by_role(role, name=name, exact=exact).first.click()  # type: ignore[arg-type]
+        """Click a link or button in the tool by its accessible name, then wait for the page.
+        A menu entry hidden behind the collapsed navigation is reached by opening the menu."""
+        target = self.tool.get_by_role(role, name=name, exact=exact).first  # type: ignore[arg-type]
+        toggler = self.tool.locator("button.navbar-toggler")
+        if not target.is_visible() and toggler.count() and toggler.is_visible():
+            toggler.click()
+            target.wait_for(state="visible")
+        target.click()
         self.wait_for_tool()
 
     def heading(self) -> str:

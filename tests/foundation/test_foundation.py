@@ -82,3 +82,28 @@ def test_environment_overrides_instance_config(tmp_path: Path, monkeypatch: pyte
     assert application.config["STALLED_DAYS"] == 9  # environment beats instance/config.py
     assert application.config["NRPS_SYNC_MINUTES"] == 5  # instance/config.py beats defaults
     assert application.config["HELPER_CONSENT_AGE"] == 16  # defaults
+
+
+def test_practice_platform_cannot_launch_when_practice_lms_is_off(app: Flask) -> None:
+    from lms_plugin.lti.models import Platform
+    from lms_plugin.lti.tool_conf import DatabaseToolConf
+
+    with app.app_context():
+        db.session.add(
+            Platform(
+                issuer="https://tool.test/practice",
+                client_id="practice-tool",
+                auth_login_url="x",
+                auth_token_url="x",
+                key_set_url="x",
+                registered_via="practice",
+            )
+        )
+        db.session.commit()
+        app.config["PRACTICE_LMS_ENABLED"] = True
+        assert DatabaseToolConf().find_platform("https://tool.test/practice", "practice-tool") is not None
+        app.config["PRACTICE_LMS_ENABLED"] = False
+        try:
+            assert DatabaseToolConf().find_platform("https://tool.test/practice", "practice-tool") is None
+        finally:
+            app.config["PRACTICE_LMS_ENABLED"] = True

@@ -314,3 +314,22 @@ def test_queue_oldest_first_with_filters(client: FlaskClient, cohort: Cohort) ->
     )
     assert f'name="ids" value="{later.id}"' in ready
     assert db.session.get(Submission, later.id) is not None
+
+
+def test_a_ready_grade_can_go_back_to_in_progress_before_release(
+    client: FlaskClient, cohort: Cohort
+) -> None:
+    sub = submitted(cohort.anna, cohort.ctx)
+    as_user(client, cohort.trainer, Role.TRAINER, cohort.ctx)
+    form = _form({i: 3 for i in _rubric()}, outcome="pass", action="ready")
+    client.post(f"/grading/submissions/{sub.id}/grade", data=form)
+    stale = _grade().version - 1
+    assert (
+        client.post(f"/grading/submissions/{sub.id}/reopen", data={"version": stale}).status_code
+        == 409
+    )
+    client.post(f"/grading/submissions/{sub.id}/reopen", data={"version": _grade().version})
+    assert _grade().state == "in_progress"
+    assert client.get(f"/grading/release?ids={sub.id}").status_code == 302  # nothing ready
+    actions = db.session.scalars(select(GradeAudit.action).order_by(GradeAudit.id))
+    assert list(actions) == ["ready", "reopen"]

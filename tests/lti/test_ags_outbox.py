@@ -225,3 +225,21 @@ def test_bad_input_is_refused_before_anything_is_stored(course: Course) -> None:
         _queue(course, course.anna.id, 5, resource_link_pk=None)
     db.session.rollback()
     assert db.session.scalars(select(ScoreDelivery)).all() == []
+
+
+def test_an_unexpected_error_is_stored_and_retried_later(
+    stub: StubPlatform, course: Course, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lms_plugin.lti import ags_delivery
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(ags_delivery, "score_timestamp", broken)
+    row = _queue(course, course.anna.id, 6)
+    assert deliver_round().retrying == [row.id]
+    db.session.expire_all()
+    assert row.status == "waiting" and row.attempts == 1 and row.locked_until is None
+    assert "disk on fire" in (row.last_error or "")
+    monkeypatch.undo()
+    assert deliver_round(now=utcnow() + LATER).sent == [row.id]

@@ -1,0 +1,106 @@
+"""Property-based fuzzing: malformed, truncated and adversarial input never produces a 5xx.
+
+CI budget: about 450 examples in all (HYPOTHESIS profile below); bench/fuzz.py runs ≥ 10,000.
+There is no OpenAPI description of the tool, so schemathesis has nothing to work from: hypothesis
+strategies aimed at each endpoint do the job (docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.practice_platform import PracticeLms, practice_lms  # noqa: F401
+from tests.security import fuzz_targets as ft
+from tests.security.world import VISITORS, World
+
+FUZZ = settings(
+    max_examples=80,
+    deadline=None,
+    derandomize=True,  # the same examples every CI run: a failure reproduces
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                           HealthCheck.data_too_large],
+    database=None,
+)  # fmt: skip
+
+
+@pytest.fixture
+def fuzzer(app: Flask, practice_lms: PracticeLms) -> ft.Fuzzer:
+    return ft.practice_fuzzer(app)
+
+
+def _no_5xx(fuzzer: ft.Fuzzer) -> None:
+    assert not fuzzer.failures, "\n".join(fuzzer.failures[:20])
+
+
+@FUZZ
+@given(params=ft.login_params, method=st.sampled_from(["GET", "POST"]))
+def test_lti_login_survives_any_parameters(fuzzer: ft.Fuzzer, params: dict[str, str], method: str) -> None:
+    status = fuzzer.login(params, method)
+    assert status < 500
+    if not params.get("iss") or not params.get("login_hint"):
+        assert status == 400
+
+
+@FUZZ
+@given(id_token=ft.garbage_tokens, state=ft.nasty_text)
+def test_lti_launch_survives_garbage_tokens(fuzzer: ft.Fuzzer, id_token: str, state: str) -> None:
+    assert 400 <= fuzzer.launch_raw(id_token, state) < 500
+
+
+@FUZZ
+@given(
+    claims=ft.claim_overrides,
+    header=ft.header_overrides,
+    truncate=st.one_of(st.none(), st.integers(1, 400)),
+)
+def test_lti_launch_survives_adversarial_signed_tokens(
+    fuzzer: ft.Fuzzer, claims: dict[str, Any], header: dict[str, Any], truncate: int | None
+) -> None:
+    """Past state and nonce: tokens signed with the platform's own key but hostile claims,
+    wrong algorithms (HS256 confusion, none), truncated signatures, JSON bombs in claims."""
+    status = fuzzer.launch_signed(claims, header, truncate)
+    assert status < 500
+    forged = header.get("alg", "RS256") != "RS256" or truncate is not None or "jku" in header
+    if forged or "kid" in header:
+        assert status >= 400, "a token that is not a valid RS256 signature is never accepted"
+
+
+@FUZZ
+@given(body=st.one_of(ft.json_values, st.integers(1, 60).map(ft.nested_bomb)), visitor=st.sampled_from(["trainee", "anonymous"]))
+def test_json_endpoints_survive_any_json(
+    app: Flask, world: World, fuzzer: ft.Fuzzer, body: Any, visitor: str
+) -> None:
+    client = world.client(app, visitor)
+    for path in ("/progress/heartbeat", "/grading/preview"):
+        status = fuzzer.post_json(client, path, body)
+        assert status < 500
+        if visitor == "anonymous":
+            assert status == 401
+    _no_5xx(fuzzer)
+
+
+@settings(FUZZ, max_examples=120)
+@given(data=st.data())
+def test_forms_survive_any_fields(app: Flask, world: World, fuzzer: ft.Fuzzer, data: st.DataObject) -> None:
+    path, (visitor, names) = data.draw(st.sampled_from(sorted(ft.FORMS.items())))
+    assert visitor in VISITORS
+    fields = data.draw(ft.form_fields(names))
+    status = fuzzer.post_form(world.client(app, visitor), ft.fill(path, world.ids), fields)
+    assert status < 500
+
+
+@settings(FUZZ, max_examples=40)
+@given(query=st.dictionaries(ft.nasty_text, ft.nasty_text, max_size=4), code=ft.nasty_text)
+def test_public_pages_survive_any_query(app: Flask, world: World, fuzzer: ft.Fuzzer, query: dict[str, str], code: str) -> None:
+    anonymous = world.client(app, "anonymous")
+    coordinator = world.client(app, "coordinator")
+    for who, path in ((anonymous, "/verify"), (anonymous, "/"), (coordinator, "/certificates"),
+                      (coordinator, "/coordination/helpers"), (world.client(app, "trainer"), "/progress/cohort")):
+        assert fuzzer.get(who, path, query) < 500
+    if code.strip("/") and "/" not in code and "\x00" not in code:
+        assert fuzzer.get(anonymous, f"/verify/{code}", {}) < 500
