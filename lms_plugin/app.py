@@ -40,6 +40,9 @@ def create_app(
     if instance_path:
         instance_path = os.path.abspath(instance_path)
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    from lms_plugin.ops.safe_json import SafeJSONProvider
+
+    app.json = SafeJSONProvider(app)  # deeply nested JSON is a 400, never a RecursionError 500
     load_config(app, test_config)
     logging_setup.configure(app)
     proxies = int(app.config["TRUSTED_PROXIES"])

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
-from markupsafe import escape
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("lms_plugin.errors")
@@ -45,9 +45,10 @@ def wants_json() -> bool:
     if request.is_json:
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes[
-        "text/html"
-    ]
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
 
 
 def error_response(status: int, title: str, message: str, *, code: str = "error") -> Response:
@@ -57,7 +58,7 @@ def error_response(status: int, title: str, message: str, *, code: str = "error"
     else:
         try:
             page = render_template("error.html", title=title, message=message, status=status)
-        except Exception:  # noqa: BLE001 - the error page itself must never fail
+        except Exception:
             log.exception("error page could not be rendered")
             page = f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(message)}</p>"
         response = Response(page, mimetype="text/html")
@@ -96,7 +97,9 @@ def register(app: Flask) -> None:
         return error_response(
             400,
             _("The form has expired"),
-            _("Your session has expired or the form was sent twice. Go back, reload the page and try again."),
+            _(
+                "Your session has expired or the form was sent twice. Go back, reload the page and try again."
+            ),
             code="csrf",
         )
 
@@ -113,12 +116,19 @@ def register(app: Flask) -> None:
         elif status == 429:
             message = _("Please wait a minute before trying again.")
         elif status == 403:
-            message = _("Your role in this course does not include this page. Use the menu to find your way.")
+            message = _(
+                "Your role in this course does not include this page. "
+                "Use the menu to find your way."
+            )
         elif err.description and err.description != type(err).description:
             message = err.description  # a feature's own explanation
         else:
-            message = _("Go back and try again. If it happens again, tell your trainer or coordinator.")
-        return error_response(status, title, message, code=(err.name or "error").lower().replace(" ", "_"))
+            message = _(
+                "Go back and try again. If it happens again, tell your trainer or coordinator."
+            )
+        return error_response(
+            status, title, message, code=(err.name or "error").lower().replace(" ", "_")
+        )
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception) -> Response:
@@ -126,6 +136,8 @@ def register(app: Flask) -> None:
         return error_response(
             500,
             _("Something went wrong"),
-            _("An unexpected error happened. Nothing you had already saved is lost. Please try again."),
+            _(
+                "An unexpected error happened. Nothing you had already saved is lost. Please try again."
+            ),
             code="internal_error",
         )

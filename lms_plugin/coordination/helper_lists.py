@@ -7,8 +7,9 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, String, cast, func, select
 
 from lms_plugin.accounts.models import User
 from lms_plugin.coordination import audit
@@ -58,7 +59,15 @@ def _filtered(f: HelperFilter, *columns: object) -> Select:
     return query
 
 
-def _rows(f: HelperFilter) -> Select:
+def _rows(f: HelperFilter, *, as_text: bool = False) -> Select:
+    """The listed columns; `as_text` has the database write the dates and fill the blanks."""
+    start: Any = PeerHelper.start_date
+    mentor: Any = User.name
+    status: Any = HelperLink.status
+    if as_text:
+        start = cast(start, String)
+        mentor = func.coalesce(mentor, "")
+        status = func.coalesce(status, "waiting")
     return (
         _filtered(
             f,
@@ -67,10 +76,10 @@ def _rows(f: HelperFilter) -> Select:
             PeerHelper.school_year,
             PeerHelper.vocational_field,
             School.name,
-            PeerHelper.start_date,
+            start,
             PeerHelper.consent_by,
-            User.name,
-            HelperLink.status,
+            mentor,
+            status,
         )
         .outerjoin(MentorProfile, MentorProfile.id == HelperLink.mentor_id)
         .outerjoin(User, User.id == MentorProfile.user_id)
@@ -115,29 +124,19 @@ def audit_export(f: HelperFilter, by: User) -> int:
 
 
 def export(f: HelperFilter) -> Iterator[str]:
-    """Stream the helpers as CSV (UTF-8 with BOM, ';' for Excel in Hungary), 1,000 rows a chunk."""
+    """Stream the helpers as CSV (UTF-8 with BOM, ';' for Excel in Hungary), 2,000 rows a chunk."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(EXPORT_COLUMNS)
     yield "\ufeff" + buffer.getvalue()
     buffer.seek(0)
     buffer.truncate()
-    result = db.session.execute(_rows(f).execution_options(yield_per=1000))
+    # Core, not ORM, execution: plain tuples are all a CSV needs.
+    result = db.session.connection().execute(
+        _rows(f, as_text=True).execution_options(yield_per=2000)
+    )
     for partition in result.partitions():
-        for r in partition:
-            writer.writerow(
-                (
-                    r[0],
-                    r[1],
-                    r[2],
-                    r[3],
-                    r[4],
-                    r[5].isoformat(),
-                    r[6],
-                    r[7] or "",
-                    r[8] or "waiting",
-                )
-            )
+        writer.writerows(partition)
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

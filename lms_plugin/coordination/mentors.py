@@ -126,9 +126,32 @@ def end_placement(placement: Placement, by: User) -> int:
 def refresh_renewal_flags(at: datetime | None = None) -> tuple[int, int]:
     """Flag placements whose mentor's certificate lapsed; clear the flag after renewal.
 
-    Returns (flagged, cleared). Placements are never dropped silently.
+    Returns (flagged, cleared). Placements are never dropped silently. Two set-based UPDATEs.
     """
     at = at or utcnow()
+    valid = certs.valid_user_ids(at)
+    if valid is None:
+        return _refresh_one_by_one(at)
+    lapsed = select(MentorProfile.id).where(MentorProfile.user_id.not_in(valid))
+    certified = select(MentorProfile.id).where(MentorProfile.user_id.in_(valid))
+    flagged = db.session.execute(
+        update(Placement)
+        .where(Placement.status == ACTIVE, Placement.mentor_id.in_(lapsed))
+        .values(status=RENEWAL_DUE, flagged_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    cleared = db.session.execute(
+        update(Placement)
+        .where(Placement.status == RENEWAL_DUE, Placement.mentor_id.in_(certified))
+        .values(status=ACTIVE, flagged_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire_all()
+    return int(flagged.rowcount or 0), int(cleared.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _refresh_one_by_one(at: datetime) -> tuple[int, int]:
+    """The same through the per-user certificate contract (no certification models)."""
     rows = db.session.execute(
         select(Placement.id, Placement.status, MentorProfile.user_id)
         .join(MentorProfile, MentorProfile.id == Placement.mentor_id)

@@ -18,6 +18,8 @@ from lms_plugin.coordination.web import bp, int_arg, page_arg, programme_in_view
 from lms_plugin.db import db
 
 __all__ = ["bp"]
+# Beyond this many schools the page lists only those without a mentor (the CSV has them all).
+SCHOOL_ROWS = 200
 
 
 def _filter() -> dashboard.DashboardFilter | None:
@@ -77,6 +79,7 @@ def dashboard_page() -> str:
         helper_chart=helper_chart,
         school_chart=school_chart,
         window=dashboard.EXPIRY_WINDOW_DAYS,
+        school_rows=SCHOOL_ROWS,
     )
 
 

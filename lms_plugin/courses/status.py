@@ -1,7 +1,7 @@
 """Module status for the course pages: locked, open, in progress or complete.
 
-The progress feature owns the rule (overrides, attendance, active time); when it is installed its
-`course_progress` decides. Until then the same rule without those records applies here.
+The progress feature owns the rule (overrides, attendance, active time, the refresher); this module
+only adapts its answer for the course pages.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from lms_plugin.courses.content import Course
-from lms_plugin.courses.models import LessonProgress, QuizAttempt
+from lms_plugin.courses.models import LessonProgress
 from lms_plugin.db import db
 
 SUBMITTED_STATES = {
@@ -59,11 +59,9 @@ def completed_lessons(user_id: int, course_id: str) -> set[str]:
 
 
 def module_states(user_id: int, course: Course) -> dict[str, ModuleState]:
-    """Every module's state for this trainee, in course order."""
-    try:
-        from lms_plugin.progress.services import course_progress
-    except ImportError:
-        return fallback_states(user_id, course)
+    """Every module's state for this trainee, in course order (the progress feature decides)."""
+    from lms_plugin.progress.services import course_progress
+
     progress = course_progress(user_id, course)
     return {
         m.module_id: ModuleState(
@@ -76,51 +74,3 @@ def module_states(user_id: int, course: Course) -> dict[str, ModuleState]:
         )
         for m in progress.modules
     }
-
-
-def fallback_states(user_id: int, course: Course) -> dict[str, ModuleState]:
-    rows = db.session.execute(
-        select(LessonProgress.lesson_id, LessonProgress.completed_at).where(
-            LessonProgress.user_id == user_id, LessonProgress.course_id == course.id
-        )
-    ).all()
-    opened = {row[0] for row in rows}
-    done_ids = {row[0] for row in rows if row[1] is not None}
-    attempts = db.session.execute(
-        select(QuizAttempt.quiz_id, QuizAttempt.passed).where(
-            QuizAttempt.user_id == user_id, QuizAttempt.course_id == course.id
-        )
-    ).all()
-    tried = {row[0] for row in attempts}
-    passed = {row[0] for row in attempts if row[1]}
-    states: dict[str, ModuleState] = {}
-    previous_complete = True
-    for module in course.modules:
-        done = sum(1 for lesson in module.lessons if lesson.id in done_ids)
-        quiz_ok = module.quiz is None or module.quiz.id in passed
-        a_state = assignment_state(user_id, module.assignment.id) if module.assignment else "none"
-        assignment_ok = module.assignment is None or a_state in SUBMITTED_STATES.get(
-            course.assignment_completion, {"passed"}
-        )
-        complete = done == len(module.lessons) and quiz_ok and assignment_ok
-        started = any(lesson.id in opened for lesson in module.lessons) or (
-            module.quiz is not None and module.quiz.id in tried
-        )
-        unlocked = module.kind == "core" and (previous_complete or not course.sequential)
-        if complete:
-            status = "complete"
-        elif started:
-            status = "in_progress"
-        else:
-            status = "open" if unlocked else "locked"
-        if module.kind == "core":
-            previous_complete = complete
-        states[module.id] = ModuleState(
-            module.id,
-            status,
-            done,
-            len(module.lessons),
-            module.quiz is not None and quiz_ok,
-            a_state,
-        )
-    return states

@@ -127,7 +127,9 @@ def admin_home() -> AdminHome:
         select(func.count(User.id)).where(User.is_coordinator.is_(True))
     )
     return AdminHome(
-        platforms=int(total or 0), active_platforms=int(active or 0), coordinators=int(coordinators or 0)
+        platforms=int(total or 0),
+        active_platforms=int(active or 0),
+        coordinators=int(coordinators or 0),
     )
 
 

@@ -31,7 +31,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
     "--ignore-certificate-errors",  # the live server's certificate is self-signed
-    "--test-third-party-cookie-phaseout",  # like current browsers: only Partitioned cookies in frames
+    # Like current browsers: only Partitioned cookies work inside a cross-site frame.
+    "--test-third-party-cookie-phaseout",
 ]
 
 

@@ -23,6 +23,15 @@ DOC_SHOTS = ROOT / "docs" / "screenshots"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 BLOCKING = {"serious", "critical"}
 TIMEOUT_MS = 20_000
+# The deepest elements whose right edge passes the viewport: what to fix when a page is too wide.
+WIDEST_SCRIPT = """(limit) => Array.from(document.querySelectorAll('body *'))
+  .filter(e => e.getBoundingClientRect().right > limit + 1 && !e.closest('.table-responsive-auto,'
+    + ' .table-responsive, .table-scroll') && ![...e.children].some(
+      c => c.getBoundingClientRect().right > limit + 1))
+  .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+    + (typeof e.className === 'string' && e.className
+       ? '.' + e.className.trim().split(/\\s+/).join('.') : '')
+    + ' (' + Math.round(e.getBoundingClientRect().right) + 'px)')"""
 
 
 class Journey:
@@ -97,8 +106,10 @@ class Journey:
         toggler = self.tool.locator("button.navbar-toggler")
         if not target.is_visible() and toggler.count() and toggler.is_visible():
             toggler.click()
+            self.tool.locator("#nav-main.show").wait_for()  # the opening animation has ended
             target.wait_for(state="visible")
-        target.click()
+        with self.frame().expect_navigation():
+            target.click()
         self.wait_for_tool()
 
     def heading(self) -> str:
@@ -160,7 +171,13 @@ class Journey:
         )
         for where, target in (("platform page", self.page), ("tool", self.frame())):
             width, client = target.evaluate(script)
-            assert width <= client, f"{label}: the {where} scrolls sideways ({width} > {client} px)"
+            if width > client:
+                self.shoot(f"{label}-scrolls-sideways")
+                wide = target.evaluate(WIDEST_SCRIPT, client)
+                raise AssertionError(
+                    f"{label}: the {where} scrolls sideways ({width} > {client} px); "
+                    f"too wide: {wide}"
+                )
 
     def finish(self) -> None:
         """Called at the end: the pages broke no Content-Security-Policy rule."""

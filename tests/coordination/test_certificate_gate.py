@@ -131,3 +131,15 @@ def test_bulk_lookup_is_one_query(org: Org, make: Factory) -> None:
         event.remove(db.engine, "before_cursor_execute", listener)
     assert len(found) == 30
     assert len([s for s in statements if "certificates" in s]) == 1
+
+
+def test_renewal_flags_also_work_through_the_per_user_contract(
+    org: Org, make: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mentor = org.mentor(make)
+    cert = db.session.query(Certificate).filter_by(user_id=mentor.user_id).one()
+    cert.revoked_at = utcnow()
+    db.session.flush()
+    monkeypatch.setattr(certs, "_certificate_model", lambda: None)
+    assert mentors.refresh_renewal_flags() == (1, 0)
+    assert db.session.query(Placement).one().status == "renewal_due"

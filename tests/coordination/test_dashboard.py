@@ -6,6 +6,7 @@ import csv
 import io
 from datetime import date
 
+import pytest
 from flask.testing import FlaskClient
 
 from lms_plugin.accounts.models import Role
@@ -112,3 +113,21 @@ def test_helper_csv_export_is_streamed_and_complete(
     assert "email" not in ";".join(rows[0].keys())
     waiting = client.get(f"/coordination/helpers.csv?programme={org.programme.id}&status=waiting")
     assert len(waiting.data.decode("utf-8-sig").strip().splitlines()) == 3  # header + 2
+
+
+def test_national_scale_page_lists_schools_needing_a_mentor(
+    org: Org, make: Factory, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lms_plugin.coordination import views
+
+    _setup(org, make)
+    monkeypatch.setattr(views, "SCHOOL_ROWS", 1)
+    login(client, org.coordinator, Role.COORDINATOR, org.context)
+    page = client.get("/coordination/").get_data(as_text=True)
+    assert "2 schools: choose a centre" in page
+    schools_table = page.split("2 schools: choose a centre")[1]
+    assert (
+        "Komlói Technikum" in schools_table and "Zipernowsky Károly Technikum" not in schools_table
+    )
+    filtered = client.get(f"/coordination/?centre={org.centre.id}").get_data(as_text=True)
+    assert "Zipernowsky Károly Technikum" in filtered.split("<h2>Schools</h2>")[1]

@@ -1,4 +1,4 @@
-"""Module status: sequential unlocking, the best attempt counts, and the fallback rule agrees."""
+"""Module status (decided by the progress feature): sequential unlocking, best attempt counts."""
 
 from __future__ import annotations
 
@@ -29,22 +29,18 @@ def _statuses(user_id: int, course: Course) -> dict[str, str]:
     return {m: s.status for m, s in status.module_states(user_id, course).items()}
 
 
-def _own(user_id: int, course: Course) -> dict[str, str]:
-    return {m: s.status for m, s in status.fallback_states(user_id, course).items()}
-
-
 def test_next_module_opens_when_lessons_and_check_are_done(
     app_ctx: Flask, make: Factory, tiny: Course
 ) -> None:
     user = make.user(make.context(), Role.TRAINEE)
     expected = {"basics": "open", "practice": "locked", "refresh": "locked"}
-    assert _statuses(user.id, tiny) == _own(user.id, tiny) == expected
+    assert _statuses(user.id, tiny) == expected
     basics = tiny.module("basics")
     assert basics is not None and basics.quiz is not None
     for lesson in basics.lessons:
         services.complete_lesson(user.id, tiny, lesson, None)
     expected = {"basics": "in_progress", "practice": "locked", "refresh": "locked"}
-    assert _statuses(user.id, tiny) == _own(user.id, tiny) == expected
+    assert _statuses(user.id, tiny) == expected
 
     wrong = quizzes.submit_attempt(user.id, tiny, basics.quiz, {}, None)
     right = quizzes.submit_attempt(user.id, tiny, basics.quiz, _right_answers(basics.quiz), None)
@@ -53,7 +49,7 @@ def test_next_module_opens_when_lessons_and_check_are_done(
     state = quizzes.quiz_state(user.id, tiny, basics.quiz)
     assert state.best is right and state.attempts_left == 0 and state.passed
     expected = {"basics": "complete", "practice": "open", "refresh": "locked"}
-    assert _statuses(user.id, tiny) == _own(user.id, tiny) == expected
+    assert _statuses(user.id, tiny) == expected
 
 
 def test_all_modules_open_when_the_course_is_not_sequential(
@@ -65,7 +61,7 @@ def test_all_modules_open_when_the_course_is_not_sequential(
     course = get_course("tiny")
     user = make.user(make.context(), Role.TRAINEE)
     expected = {"basics": "open", "practice": "open", "refresh": "locked"}
-    assert _statuses(user.id, course) == _own(user.id, course) == expected
+    assert _statuses(user.id, course) == expected
 
 
 def test_scoring_counts_only_fully_correct_questions(tiny: Course) -> None:

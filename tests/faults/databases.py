@@ -45,10 +45,13 @@ def scratch_url(kind: str, tmp: Path) -> Iterator[str]:
 
 
 def migrated_app(instance: Path, url: str, **overrides: Any) -> Flask:
-    """An app on `url`, upgraded to head."""
+    """An app on `url`, upgraded to head, with its tool key."""
+    from lms_plugin.lti import keys
+
     app = make_test_app(instance, SQLALCHEMY_DATABASE_URI=url, **overrides)
     with app.app_context():
         upgrade(directory=MIGRATIONS)
+        keys.ensure_key()
     return app
 
 

@@ -45,12 +45,45 @@ json_values = st.recursive(
 )
 
 
-def nested_bomb(depth: int) -> Any:
-    """{"a": {"a": … }} `depth` deep: deep enough to hurt a naive recursive walker."""
-    value: Any = "x"
-    for _ in range(depth):
-        value = {"a": value, "b": [value] if depth < 40 else []}
-    return value
+@dataclass(frozen=True)
+class RawJson:
+    """JSON text too deep for json.dumps (it would hit the recursion limit on our side)."""
+
+    text: str
+
+
+def nested_bomb(depth: int) -> RawJson:
+    """{"a": [{"a": … }]} `depth` deep: past Python's recursion limit it breaks naive walkers."""
+    return RawJson('{"a": [' * depth + '"x"' + "]}" * depth)
+
+
+def wide_bomb(width: int) -> RawJson:
+    """Many small keys: a cheap body that costs a naive walker a lot."""
+    return RawJson(json.dumps({f"k{i}": [i, str(i)] for i in range(width)}))
+
+
+def dumps(value: Any) -> str:
+    """json.dumps that splices RawJson values in as they are."""
+    if isinstance(value, RawJson):
+        return value.text
+    raws: dict[str, str] = {}
+
+    def default(obj: Any) -> Any:
+        if isinstance(obj, RawJson):
+            marker = f"__raw_{len(raws)}__"
+            raws[marker] = obj.text
+            return marker
+        return str(obj)
+
+    text = json.dumps(value, default=default)
+    for marker, raw in raws.items():
+        text = text.replace(f'"{marker}"', raw)
+    return text
+
+
+bombs = st.one_of(
+    st.integers(1, 3000).map(nested_bomb), st.integers(1, 20_000).map(wide_bomb)
+)
 
 
 CLAIM_NAMES = st.sampled_from(
@@ -63,7 +96,7 @@ CLAIM_NAMES = st.sampled_from(
 )  # fmt: skip
 claim_overrides = st.dictionaries(
     CLAIM_NAMES,
-    st.one_of(json_values, st.integers(1, 60).map(nested_bomb)),
+    st.one_of(json_values, bombs),
     max_size=4,
 )
 header_overrides = st.fixed_dictionaries(
@@ -77,7 +110,8 @@ header_overrides = st.fixed_dictionaries(
 )
 login_params = st.dictionaries(
     st.sampled_from(
-        ["iss", "login_hint", "target_link_uri", "lti_message_hint", "lti_deployment_id", "client_id", "x"]
+        ["iss", "login_hint", "target_link_uri", "lti_message_hint", "lti_deployment_id", "client_id",
+         "lti1p3_new_window", "x"]
     ),
     nasty_text,
     max_size=6,
@@ -143,7 +177,8 @@ class Fuzzer:
         start = client.get(
             "/lti/login",
             query_string={"iss": self.issuer, "login_hint": "4", "client_id": self.client_id,
-                          "target_link_uri": f"{BASE}/lti/launch", "lti_deployment_id": self.deployment_id},
+                          "target_link_uri": f"{BASE}/lti/launch", "lti_deployment_id": self.deployment_id,
+                          "lti1p3_new_window": "1"},  # what the cookie-check page's script sends
             base_url=BASE,
         )  # fmt: skip
         self._count("GET /lti/login (real)", start.status_code)
@@ -165,18 +200,19 @@ class Fuzzer:
     def _sign(self, body: dict[str, Any], header: dict[str, Any]) -> str:
         alg = header.get("alg", "RS256")
         headers = {"kid": self.kid, **{k: v for k, v in header.items() if k != "alg"}}
+        payload = dumps(body).encode()
         try:
             if alg == "RS256":
-                return jwt.encode(body, self.private_pem, algorithm="RS256", headers=headers)
+                return jwt.api_jws.encode(payload, self.private_pem, algorithm="RS256", headers=headers)
             if alg == "HS256":  # the algorithm-confusion attack: the public key as an HMAC secret
-                return jwt.encode(body, self.kid.encode() * 4, algorithm="HS256", headers=headers)
+                return jwt.api_jws.encode(payload, self.kid.encode() * 4, algorithm="HS256", headers=headers)
         except (TypeError, ValueError):
             pass
         head = _b64(json.dumps({"alg": alg, **headers}, default=str).encode())
-        return f"{head}.{_b64(json.dumps(body, default=str).encode())}."
+        return f"{head}.{_b64(payload)}."
 
     def post_json(self, who: FlaskClient, path: str, body: Any) -> int:
-        response = who.post(path, data=json.dumps(body), content_type="application/json", base_url=BASE)
+        response = who.post(path, data=dumps(body), content_type="application/json", base_url=BASE)
         return self._count(f"POST {path} json={body!r:.120}", response.status_code)
 
     def post_form(self, who: FlaskClient, path: str, fields: dict[str, str]) -> int:
