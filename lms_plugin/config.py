@@ -65,7 +65,9 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'lms.sqlite'}"
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
         uri = app.config["SQLALCHEMY_DATABASE_URI"]
-        app.config["SQLALCHEMY_DATABASE_URI"] = uri.replace("postgresql://", "postgresql+psycopg://", 1)
+        app.config["SQLALCHEMY_DATABASE_URI"] = uri.replace(
+            "postgresql://", "postgresql+psycopg://", 1
+        )
     app.config.setdefault("TOOL_KEYS_DIR", None)
     app.config["TOOL_KEYS_DIR"] = app.config["TOOL_KEYS_DIR"] or str(instance / "keys")
     app.config["UPLOAD_DIR"] = app.config["UPLOAD_DIR"] or str(instance / "uploads")
@@ -99,17 +101,19 @@ def check_production(config: dict[str, Any]) -> None:
     keys_dir = Path(str(config["TOOL_KEYS_DIR"]))
     if not keys_dir.is_dir() or not any(keys_dir.glob("*.pem")):
         raise ConfigError(
-            f"No tool key in {keys_dir}: run 'flask --app lms_plugin init' or set LMS_TOOL_KEYS_DIR."
+            f"No tool key in {keys_dir}: run 'flask --app lms_plugin init' "
+            "or set LMS_TOOL_KEYS_DIR."
         )
     if not config.get("LTI_REGISTRATION_ALLOWED_HOSTS"):
         raise ConfigError(
             "Say which Moodle sites may register the tool by Dynamic Registration: set "
-            'LMS_LTI_REGISTRATION_ALLOWED_HOSTS=\'["moodle.example.hu"]\' (or \'["*"]\' to allow any, '
+            "LMS_LTI_REGISTRATION_ALLOWED_HOSTS='[\"moodle.example.hu\"]' "
+            "(or '[\"*\"]' to allow any, "
             "which lets any site that reaches /lti/register add itself)."
         )
-    if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
-        if not os.environ.get("LMS_ALLOW_SQLITE_IN_PRODUCTION"):
-            raise ConfigError(
-                "Production needs PostgreSQL: set LMS_SQLALCHEMY_DATABASE_URI=postgresql://… "
-                "(or LMS_ALLOW_SQLITE_IN_PRODUCTION=1 for a single small instance)."
-            )
+    sqlite = str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite")
+    if sqlite and not os.environ.get("LMS_ALLOW_SQLITE_IN_PRODUCTION"):
+        raise ConfigError(
+            "Production needs PostgreSQL: set LMS_SQLALCHEMY_DATABASE_URI=postgresql://… "
+            "(or LMS_ALLOW_SQLITE_IN_PRODUCTION=1 for a single small instance)."
+        )

@@ -1,4 +1,4 @@
-"""Domain errors and app-wide error handlers: a page for people, JSON for services, never a trace."""
+"""Domain errors and app-wide error handlers: a page for people, JSON for services, no traces."""
 
 from __future__ import annotations
 
@@ -60,7 +60,10 @@ def error_response(status: int, title: str, message: str, *, code: str = "error"
             page = render_template("error.html", title=title, message=message, status=status)
         except Exception:
             log.exception("error page could not be rendered")
-            page = f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(message)}</p>"
+            page = (
+                f"<!doctype html><title>{escape(title)}</title>"
+                f"<h1>{escape(title)}</h1><p>{escape(message)}</p>"
+            )
         response = Response(page, mimetype="text/html")
     response.status_code = status
     return response
@@ -98,7 +101,8 @@ def register(app: Flask) -> None:
             400,
             _("The form has expired"),
             _(
-                "Your session has expired or the form was sent twice. Go back, reload the page and try again."
+                "Your session has expired or the form was sent twice. "
+                "Go back, reload the page and try again."
             ),
             code="csrf",
         )
@@ -137,7 +141,8 @@ def register(app: Flask) -> None:
             500,
             _("Something went wrong"),
             _(
-                "An unexpected error happened. Nothing you had already saved is lost. Please try again."
+                "An unexpected error happened. Nothing you had already saved is lost. "
+                "Please try again."
             ),
             code="internal_error",
         )

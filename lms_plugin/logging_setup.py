@@ -9,7 +9,9 @@ from typing import Any
 
 from flask import Flask, Response, g, request
 
-SECRET_FIELDS = frozenset({"id_token", "JWT", "client_assertion", "csrf_token", "password", "state"})
+SECRET_FIELDS = frozenset(
+    {"id_token", "JWT", "client_assertion", "csrf_token", "password", "state"}
+)
 
 
 class JsonFormatter(logging.Formatter):

@@ -124,7 +124,9 @@ class Factory:
         self._n += 1
         return self._n
 
-    def platform(self, issuer: str = "https://moodle.test", client_id: str = "client-1") -> Platform:
+    def platform(
+        self, issuer: str = "https://moodle.test", client_id: str = "client-1"
+    ) -> Platform:
         platform = Platform(
             issuer=issuer,
             client_id=client_id,
@@ -138,7 +140,9 @@ class Factory:
         db.session.flush()
         return platform
 
-    def context(self, platform: Platform | None = None, context_id: str | None = None) -> LmsContext:
+    def context(
+        self, platform: Platform | None = None, context_id: str | None = None
+    ) -> LmsContext:
         platform = platform or self.platform(client_id=f"client-{self._next()}")
         ctx = LmsContext(
             platform_id=platform.id,
@@ -158,12 +162,16 @@ class Factory:
     ) -> User:
         n = self._next()
         platform_id = context.platform_id if context else self.platform(client_id=f"c-{n}").id
-        user = User(platform_id=platform_id, sub=str(1000 + n), name=name or f"Kovács Anna {n}", **fields)
+        user = User(
+            platform_id=platform_id, sub=str(1000 + n), name=name or f"Kovács Anna {n}", **fields
+        )
         db.session.add(user)
         db.session.flush()
         if context is not None and role in (Role.TRAINEE, Role.TRAINER):
             db.session.add(
-                Membership(context_pk=context.id, user_id=user.id, role=role.value, has_launched=True)
+                Membership(
+                    context_pk=context.id, user_id=user.id, role=role.value, has_launched=True
+                )
             )
             db.session.flush()
         return user
@@ -176,7 +184,11 @@ def make(app_ctx: Flask) -> Factory:
 
 
 def login(
-    client: FlaskClient, user: User, role: Role, context: LmsContext | None = None, lang: str | None = None
+    client: FlaskClient,
+    user: User,
+    role: Role,
+    context: LmsContext | None = None,
+    lang: str | None = None,
 ) -> None:
     """Put the client in the state a launch leaves it in (Flask-Login + launch in the session)."""
     with client.session_transaction() as sess:

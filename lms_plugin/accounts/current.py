@@ -84,7 +84,8 @@ def current_launch() -> CurrentLaunch | None:
     """The launch of this session, or None for anonymous visitors."""
     cache = request.environ if has_request_context() else {}
     if CACHE_KEY in cache:
-        return cache[CACHE_KEY]  # type: ignore[no-any-return]
+        found: CurrentLaunch | None = cache[CACHE_KEY]
+        return found
     launch = None
     data = session.get(SESSION_KEY)
     if current_user.is_authenticated and isinstance(data, dict):
@@ -92,7 +93,7 @@ def current_launch() -> CurrentLaunch | None:
             role = Role(data["role"])
         except (KeyError, ValueError):
             role = Role.TRAINEE
-        user: User = current_user._get_current_object()  # type: ignore[attr-defined]
+        user: User = current_user._get_current_object()
         if role == Role.TRAINEE and user.is_coordinator:
             role = Role.COORDINATOR
         launch = CurrentLaunch(

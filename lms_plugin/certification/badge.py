@@ -23,7 +23,8 @@ def iso(moment: Any) -> str:
 def credential(cert: Certificate, *, urls: dict[str, str], names: dict[str, str]) -> dict[str, Any]:
     """The OpenBadgeCredential as JSON-LD (the JWT payload carries these members at the top level).
 
-    `urls`: credential, issuer, achievement, verify; `names`: issuer, achievement, description, criteria.
+    `urls`: credential, issuer, achievement, verify;
+    `names`: issuer, achievement, description, criteria.
     Only the holder's name identifies them (no e-mail).
     """
     return {

@@ -14,7 +14,12 @@ group = AppGroup("certification", help="Mentor certificates.")
 
 
 @group.command("remind")
-@click.option("--days", default=90, show_default=True, help="Remind about certificates expiring within this many days.")
+@click.option(
+    "--days",
+    default=90,
+    show_default=True,
+    help="Remind about certificates expiring within this many days.",
+)
 def remind(days: int) -> None:
     """Flag certificates that expire soon; holders see the reminder on their dashboard."""
     certs = services.expiring(days)

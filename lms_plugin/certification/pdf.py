@@ -1,4 +1,4 @@
-"""The certificate as a PDF (fpdf2, DejaVu fonts for ő/ű) with a QR code to the verification page."""
+"""The certificate as a PDF (fpdf2, DejaVu fonts for ő/ű) with a QR code to its verification."""
 
 from __future__ import annotations
 
@@ -72,7 +72,12 @@ def render_pdf(text: CertificateText) -> bytes:
     pdf.set_x(30)
     pdf.multi_cell(width - 60, 9, text.course_title, align="C")
     pdf.set_font("DejaVu", "", 12)
-    for line in (text.course_version_label, text.hours_label, text.issued_label, text.expires_label):
+    for line in (
+        text.course_version_label,
+        text.hours_label,
+        text.issued_label,
+        text.expires_label,
+    ):
         pdf.set_x(30)
         pdf.cell(width - 60, 7, line, align="C", new_x="LMARGIN", new_y="NEXT")
 

@@ -26,7 +26,9 @@ class RegisterRow:
     state: State
 
 
-def _apply_org_filter(query: Select[tuple[Certificate]], filters: RegisterFilter) -> Select[tuple[Certificate]]:
+def _apply_org_filter(
+    query: Select[Certificate], filters: RegisterFilter
+) -> Select[Certificate]:
     """Restrict to mentors whose home school is in the school or centre (coordination's data)."""
     if filters.school_id is None and filters.centre_id is None:
         return query
@@ -41,7 +43,9 @@ def _apply_org_filter(query: Select[tuple[Certificate]], filters: RegisterFilter
 def register_rows(filters: RegisterFilter, limit: int | None) -> list[RegisterRow]:
     """Newest periods first."""
     now = utcnow()
-    query = select(Certificate).order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+    query: Select[Certificate] = select(Certificate).order_by(
+        Certificate.issued_at.desc(), Certificate.id.desc()
+    )
     if filters.state == "revoked":
         query = query.where(Certificate.revoked_at.is_not(None))
     elif filters.state == "expired":

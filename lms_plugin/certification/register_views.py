@@ -7,7 +7,16 @@ import io
 import zipfile
 from collections.abc import Iterator
 
-from flask import Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import (
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -56,7 +65,18 @@ def register_csv() -> Response:
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(
-            ["code", "holder", "course", "version", "period", "issued", "expires", "state", "revoked_reason", "verify_url"]
+            [
+                "code",
+                "holder",
+                "course",
+                "version",
+                "period",
+                "issued",
+                "expires",
+                "state",
+                "revoked_reason",
+                "verify_url",
+            ]
         )
         yield "\ufeff" + out.getvalue()
         for row in register_rows(filters, limit=None):
@@ -102,7 +122,9 @@ def register_zip() -> Response:
         for row in rows:
             cert = row.cert
             safe_name = "".join(ch if ch.isalnum() else "_" for ch in cert.holder_name)[:60]
-            archive.writestr(f"{safe_name}-{cert.code}-{lang}.pdf", render_pdf(certificate_text(cert, lang)))
+            archive.writestr(
+                f"{safe_name}-{cert.code}-{lang}.pdf", render_pdf(certificate_text(cert, lang))
+            )
     return Response(
         buffer.getvalue(),
         mimetype="application/zip",

@@ -44,7 +44,9 @@ def initial_rules(user_id: int, course: Any) -> list[RuleStatus]:
     core = list(course.core_modules)
     report: list[RuleStatus] = []
     if rules.require_all_modules:
-        open_modules = [m for m in core if by_module.get(m.id) is None or by_module[m.id].status != "complete"]
+        open_modules = [
+            m for m in core if by_module.get(m.id) is None or by_module[m.id].status != "complete"
+        ]
         report.append(
             RuleStatus(
                 "modules",
@@ -54,7 +56,11 @@ def initial_rules(user_id: int, course: Any) -> list[RuleStatus]:
             )
         )
     if rules.require_quizzes_passed:
-        failing = [m for m in core if m.quiz is not None and not (m.id in by_module and by_module[m.id].quiz_passed)]
+        failing = [
+            m
+            for m in core
+            if m.quiz is not None and not (m.id in by_module and by_module[m.id].quiz_passed)
+        ]
         report.append(
             RuleStatus(
                 "quizzes",
@@ -65,7 +71,9 @@ def initial_rules(user_id: int, course: Any) -> list[RuleStatus]:
         )
     if rules.require_assignments_passed:
         waiting = [
-            m for m in core if m.assignment is not None and _assignment_state(user_id, m.assignment.id) != "passed"
+            m
+            for m in core
+            if m.assignment is not None and _assignment_state(user_id, m.assignment.id) != "passed"
         ]
         report.append(
             RuleStatus(
@@ -98,12 +106,19 @@ def initial_rules(user_id: int, course: Any) -> list[RuleStatus]:
 
 
 def refresher_rules(user_id: int, course: Any, since: datetime) -> list[RuleStatus]:
-    """Renewal: the refresher module's lessons and knowledge check done after the last certificate."""
+    """Renewal: the refresher's lessons and knowledge check done after the last certificate."""
     from lms_plugin.courses.models import LessonProgress, QuizAttempt
 
     module = course.refresher
     if module is None:
-        return [RuleStatus("refresher", _("Refresher module complete"), False, _("This course has no refresher module."))]
+        return [
+            RuleStatus(
+                "refresher",
+                _("Refresher module complete"),
+                False,
+                _("This course has no refresher module."),
+            )
+        ]
     lesson_ids = {lesson.id for lesson in module.lessons}
     done = set(
         db.session.scalars(
@@ -137,7 +152,9 @@ def refresher_rules(user_id: int, course: Any, since: datetime) -> list[RuleStat
             "refresher",
             _("Refresher module complete: %(title)s", title=_title(module)),
             missing == 0 and quiz_ok,
-            _("%(n)s lessons left", n=missing) if missing else ("" if quiz_ok else _("Knowledge check not passed yet")),
+            _("%(n)s lessons left", n=missing)
+            if missing
+            else ("" if quiz_ok else _("Knowledge check not passed yet")),
         )
     ]
 

@@ -125,7 +125,9 @@ def check_and_issue(user_id: int, course_id: str = DEFAULT_COURSE) -> Certificat
     return _issue(user_id, course, period_no=1, renewal_of=None)
 
 
-def _issue(user_id: int, course: Any, *, period_no: int, renewal_of: Certificate | None) -> Certificate:
+def _issue(
+    user_id: int, course: Any, *, period_no: int, renewal_of: Certificate | None
+) -> Certificate:
     user = db.session.get(User, user_id)
     if user is None:
         raise DomainError("Unknown user.")
@@ -174,7 +176,7 @@ def _add_years(moment: datetime, years: int) -> datetime:
 
 
 def publish_certified_state(cert: Certificate) -> None:
-    """Tell Moodle through AGS: a 'Mentor certificate' column with 1/1 in every course the trainee is in."""
+    """Tell Moodle through AGS: a 'Mentor certificate' column (1/1) in the trainee's courses."""
     try:
         from lms_plugin.lti.ags import LineItemSpec, queue_score
     except ImportError:

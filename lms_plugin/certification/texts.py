@@ -59,6 +59,8 @@ def badge_urls(cert: Certificate) -> dict[str, str]:
     return {
         "credential": url_for("certification.credential", code=cert.code, _external=True),
         "issuer": url_for("certification.issuer", _external=True),
-        "achievement": url_for("certification.achievement", course_id=cert.course_id, _external=True),
+        "achievement": url_for(
+            "certification.achievement", course_id=cert.course_id, _external=True
+        ),
         "verify": verify_url(cert),
     }

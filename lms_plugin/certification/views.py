@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -42,7 +53,9 @@ def mine() -> str:
     history = services.certificate_history(launch.user.id, course_id)
     current = history[0] if history else None
     rules = services.rule_report(launch.user.id, course_id)
-    renewal_open = current is not None and current.revoked_at is None and services.in_renewal_window(current)
+    renewal_open = (
+        current is not None and current.revoked_at is None and services.in_renewal_window(current)
+    )
     return render_template(
         "certification/mine.html",
         current=current,
@@ -98,7 +111,7 @@ def verify_form() -> WerkzeugResponse | str:
 @bp.get("/verify/<code>")
 @limiter.limit(_verify_limit)
 def verify(code: str) -> tuple[str, int]:
-    """Public verification: valid / expired / revoked with the least personal data; 404 if unknown."""
+    """Public verification: valid / expired / revoked, least personal data; 404 if unknown."""
     cert = services.find_by_code(code)
     if cert is None:
         return render_template("certification/verify_unknown.html", code=code[:40]), 404

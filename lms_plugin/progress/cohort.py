@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 
@@ -46,14 +47,24 @@ def cohort(query: CohortQuery) -> list[CohortRow]:
     name = func.coalesce(User.name, User.family_name, User.sub)
     stmt = (
         select(User.id, name, Membership.has_launched, CourseSummary)
-        .join(Membership, and_(Membership.user_id == User.id, Membership.context_pk == query.context_pk))
-        .outerjoin(CourseSummary, and_(CourseSummary.user_id == User.id, CourseSummary.course_id == query.course_id))
+        .join(
+            Membership,
+            and_(Membership.user_id == User.id, Membership.context_pk == query.context_pk),
+        )
+        .outerjoin(
+            CourseSummary,
+            and_(CourseSummary.user_id == User.id, CourseSummary.course_id == query.course_id),
+        )
         .where(Membership.role == Role.TRAINEE.value, Membership.is_active)
     )
     if query.search:
         stmt = stmt.where(name.ilike(f"%{query.search}%"))
     if query.only_stalled:
-        stmt = stmt.where(or_(CourseSummary.last_activity_at.is_(None), CourseSummary.last_activity_at < threshold))
+        stmt = stmt.where(
+            or_(
+                CourseSummary.last_activity_at.is_(None), CourseSummary.last_activity_at < threshold
+            )
+        )
     if query.module_id and query.module_status:
         sub = select(ModuleSummary.user_id).where(
             ModuleSummary.course_id == query.course_id,
@@ -64,10 +75,10 @@ def cohort(query: CohortQuery) -> list[CohortRow]:
             stmt = stmt.where(or_(User.id.in_(sub), CourseSummary.id.is_(None)))
         else:
             stmt = stmt.where(User.id.in_(sub))
-    order = {
+    order: Any = {
         "name": name,
         "hours": func.coalesce(CourseSummary.hours_credited, 0),
-        "activity": func.coalesce(CourseSummary.last_activity_at, datetime(1970, 1, 1)),
+        "activity": func.coalesce(CourseSummary.last_activity_at, datetime(1970, 1, 1, tzinfo=UTC)),
         "modules": func.coalesce(CourseSummary.modules_complete, 0),
     }[query.sort if query.sort in SORTS else "name"]
     stmt = stmt.order_by(order.desc() if query.descending else order.asc(), User.id)
@@ -75,10 +86,12 @@ def cohort(query: CohortQuery) -> list[CohortRow]:
     ids = [row[0] for row in rows]
     by_user: dict[int, dict[str, ModuleSummary]] = {uid: {} for uid in ids}
     if ids:
-        for summary in db.session.scalars(
-            select(ModuleSummary).where(ModuleSummary.course_id == query.course_id, ModuleSummary.user_id.in_(ids))
+        for module_row in db.session.scalars(
+            select(ModuleSummary).where(
+                ModuleSummary.course_id == query.course_id, ModuleSummary.user_id.in_(ids)
+            )
         ):
-            by_user[summary.user_id][summary.module_id] = summary
+            by_user[module_row.user_id][module_row.module_id] = module_row
     result = []
     for user_id, display, launched, summary in rows:
         last = summary.last_activity_at if summary else None

@@ -19,7 +19,9 @@ def recompute(course_id: str) -> None:
     """Recompute every trainee's summaries (the cohort view reads them)."""
     from lms_plugin.progress.services import on_progress_event
 
-    user_ids = set(db.session.scalars(select(Membership.user_id).where(Membership.role == Role.TRAINEE.value)))
+    user_ids = set(
+        db.session.scalars(select(Membership.user_id).where(Membership.role == Role.TRAINEE.value))
+    )
     for user_id in sorted(user_ids):
         on_progress_event(user_id, course_id)
     db.session.commit()

@@ -15,7 +15,7 @@ from lms_plugin.db import Base, intpk, utcnow
 
 
 class ActiveTime(Base):
-    """Seconds of active time on task per trainee and module (heartbeats, several tabs counted once)."""
+    """Active seconds on task per trainee and module (heartbeats; several tabs counted once)."""
 
     __tablename__ = "active_times"
     __table_args__ = (UniqueConstraint("user_id", "course_id", "module_id"),)
@@ -32,7 +32,9 @@ class HeartbeatState(Base):
 
     __tablename__ = "heartbeat_states"
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
     last_beat_at: Mapped[datetime]
 
 

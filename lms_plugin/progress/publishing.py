@@ -1,4 +1,4 @@
-"""Publish progress to Moodle through AGS: the course's hours, and each module launch's own column."""
+"""Publish progress to Moodle through AGS: course hours, and each module launch's own column."""
 
 from __future__ import annotations
 
@@ -27,12 +27,16 @@ def publish_progress(user_id: int, course: Any, progress: CourseProgress) -> int
     except ImportError:
         return 0
     summary = db.session.scalar(
-        select(CourseSummary).where(CourseSummary.user_id == user_id, CourseSummary.course_id == course.id)
+        select(CourseSummary).where(
+            CourseSummary.user_id == user_id, CourseSummary.course_id == course.id
+        )
     )
     contexts = list(
         db.session.scalars(
             select(Membership.context_pk).where(
-                Membership.user_id == user_id, Membership.role == Role.TRAINEE.value, Membership.is_active
+                Membership.user_id == user_id,
+                Membership.role == Role.TRAINEE.value,
+                Membership.is_active,
             )
         )
     )
@@ -40,9 +44,15 @@ def publish_progress(user_id: int, course: Any, progress: CourseProgress) -> int
         return 0
     queued = 0
     complete = progress.hours_credited + 1e-9 >= progress.hours_total
-    activity = "Completed" if complete else ("InProgress" if progress.hours_credited > 0 else "Started")
+    activity = (
+        "Completed" if complete else ("InProgress" if progress.hours_credited > 0 else "Started")
+    )
     links = list(
-        db.session.scalars(select(ResourceLink).where(ResourceLink.context_pk.in_(contexts), ResourceLink.lineitem_url.is_not(None)))
+        db.session.scalars(
+            select(ResourceLink).where(
+                ResourceLink.context_pk.in_(contexts), ResourceLink.lineitem_url.is_not(None)
+            )
+        )
     )
     if summary is not None and summary.published_hours != progress.hours_credited:
         for context_pk in contexts:
@@ -66,22 +76,31 @@ def publish_progress(user_id: int, course: Any, progress: CourseProgress) -> int
         for link in links:
             if link.target == "course":
                 _queue(
-                    user_id=user_id, context_pk=link.context_pk, resource_link_pk=link.id, line_item=None,
-                    score_given=progress.hours_credited, score_maximum=float(course.hours),
-                    activity_progress=activity, grading_progress="FullyGraded", comment=None,
+                    user_id=user_id,
+                    context_pk=link.context_pk,
+                    resource_link_pk=link.id,
+                    line_item=None,
+                    score_given=progress.hours_credited,
+                    score_maximum=float(course.hours),
+                    activity_progress=activity,
+                    grading_progress="FullyGraded",
+                    comment=None,
                 )
                 queued += 1
         summary.published_hours = progress.hours_credited
     module_rows = {
         row.module_id: row
         for row in db.session.scalars(
-            select(ModuleSummary).where(ModuleSummary.user_id == user_id, ModuleSummary.course_id == course.id)
+            select(ModuleSummary).where(
+                ModuleSummary.user_id == user_id, ModuleSummary.course_id == course.id
+            )
         )
     }
     for link in links:
-        if not (link.target or "").startswith("module:"):
+        target = link.target or ""
+        if not target.startswith("module:"):
             continue
-        module_id = link.target.split(":", 1)[1]
+        module_id = target.split(":", 1)[1]
         module = course.module(module_id) if module_id in {m.id for m in course.modules} else None
         mp = progress.module(module_id)
         row = module_rows.get(module_id)
@@ -89,11 +108,15 @@ def publish_progress(user_id: int, course: Any, progress: CourseProgress) -> int
             continue
         maximum = float(module.hours) or 1.0
         _queue(
-            user_id=user_id, context_pk=link.context_pk, resource_link_pk=link.id, line_item=None,
+            user_id=user_id,
+            context_pk=link.context_pk,
+            resource_link_pk=link.id,
+            line_item=None,
             score_given=mp.hours_credited if module.hours else float(mp.status == "complete"),
             score_maximum=maximum,
             activity_progress="Completed" if mp.status == "complete" else "InProgress",
-            grading_progress="FullyGraded", comment=None,
+            grading_progress="FullyGraded",
+            comment=None,
         )
         row.published_hours = mp.hours_credited
         queued += 1

@@ -69,12 +69,16 @@ def _facts(user_id: int, course: Any) -> dict[str, Any]:
     from lms_plugin.courses.models import LessonProgress, QuizAttempt
 
     lessons = db.session.execute(
-        select(LessonProgress.lesson_id, LessonProgress.opened_at, LessonProgress.completed_at).where(
-            LessonProgress.user_id == user_id, LessonProgress.course_id == course.id
-        )
+        select(
+            LessonProgress.lesson_id, LessonProgress.opened_at, LessonProgress.completed_at
+        ).where(LessonProgress.user_id == user_id, LessonProgress.course_id == course.id)
     ).all()
     quizzes = db.session.execute(
-        select(QuizAttempt.quiz_id, func.max(QuizAttempt.score_percent), func.max(QuizAttempt.submitted_at))
+        select(
+            QuizAttempt.quiz_id,
+            func.max(QuizAttempt.score_percent),
+            func.max(QuizAttempt.submitted_at),
+        )
         .where(QuizAttempt.user_id == user_id, QuizAttempt.course_id == course.id)
         .group_by(QuizAttempt.quiz_id)
     ).all()
@@ -97,7 +101,9 @@ def _facts(user_id: int, course: Any) -> dict[str, Any]:
     attendance = {
         a.module_id: a
         for a in db.session.scalars(
-            select(Attendance).where(Attendance.user_id == user_id, Attendance.course_id == course.id)
+            select(Attendance).where(
+                Attendance.user_id == user_id, Attendance.course_id == course.id
+            )
         )
     }
     overrides = set(
@@ -148,12 +154,18 @@ def compute(user_id: int, course: Any) -> CourseProgress:
         if module.assignment and a_state in ("submitted", "needs_revision"):
             waiting.append(f"{module.id}:{a_state}")
         needed = {"submitted": {"submitted", "passed", "failed"}, "passed": {"passed"}}
-        assignment_ok = module.assignment is None or a_state in needed.get(course.assignment_completion, {"passed"})
+        assignment_ok = module.assignment is None or a_state in needed.get(
+            course.assignment_completion, {"passed"}
+        )
         active = int(facts["active"].get(module.id, 0))
         active_ok = active >= int(module.min_active_minutes) * 60
         override = module.id in facts["overrides"]
-        complete = override or (done == len(lesson_ids) and quiz_passed and assignment_ok and active_ok)
-        started = any(lid in facts["opened"] for lid in lesson_ids) or (module.quiz and module.quiz.id in facts["quiz_best"])
+        complete = override or (
+            done == len(lesson_ids) and quiz_passed and assignment_ok and active_ok
+        )
+        started = any(lid in facts["opened"] for lid in lesson_ids) or (
+            module.quiz and module.quiz.id in facts["quiz_best"]
+        )
         attendance = facts["attendance"].get(module.id)
         if module.kind == "refresher":
             unlocked = _has_certificate(user_id, course.id)
@@ -200,7 +212,9 @@ def compute(user_id: int, course: Any) -> CourseProgress:
     )
 
 
-def _next_step(course: Any, modules: list[ModuleProgress], facts: dict[str, Any]) -> dict[str, str] | None:
+def _next_step(
+    course: Any, modules: list[ModuleProgress], facts: dict[str, Any]
+) -> dict[str, str] | None:
     """The first thing left to do in the first module that is open."""
     for module, progress in zip(course.modules, modules, strict=True):
         if module.kind == "refresher" or progress.status in ("complete", "locked"):
@@ -210,8 +224,16 @@ def _next_step(course: Any, modules: list[ModuleProgress], facts: dict[str, Any]
                 return {"kind": "lesson", "module_id": module.id, "lesson_id": lesson.id}
         if module.quiz is not None and not progress.quiz_passed:
             return {"kind": "quiz", "module_id": module.id, "quiz_id": module.quiz.id}
-        if module.assignment is not None and progress.assignment_state in ("none", "draft", "needs_revision"):
-            return {"kind": "assignment", "module_id": module.id, "assignment_id": module.assignment.id}
+        if module.assignment is not None and progress.assignment_state in (
+            "none",
+            "draft",
+            "needs_revision",
+        ):
+            return {
+                "kind": "assignment",
+                "module_id": module.id,
+                "assignment_id": module.assignment.id,
+            }
     return None
 
 
@@ -223,7 +245,9 @@ def course_progress(user_id: int, course: Any) -> CourseProgress:
 def store_summary(user_id: int, progress: CourseProgress) -> tuple[float | None, float]:
     """Write the summaries the cohort view reads; returns (previously published hours, hours)."""
     summary = db.session.scalar(
-        select(CourseSummary).where(CourseSummary.user_id == user_id, CourseSummary.course_id == progress.course_id)
+        select(CourseSummary).where(
+            CourseSummary.user_id == user_id, CourseSummary.course_id == progress.course_id
+        )
     )
     if summary is None:
         summary = CourseSummary(user_id=user_id, course_id=progress.course_id)
@@ -235,13 +259,17 @@ def store_summary(user_id: int, progress: CourseProgress) -> tuple[float | None,
     existing = {
         row.module_id: row
         for row in db.session.scalars(
-            select(ModuleSummary).where(ModuleSummary.user_id == user_id, ModuleSummary.course_id == progress.course_id)
+            select(ModuleSummary).where(
+                ModuleSummary.user_id == user_id, ModuleSummary.course_id == progress.course_id
+            )
         )
     }
     for module in progress.modules:
         row = existing.get(module.module_id)
         if row is None:
-            row = ModuleSummary(user_id=user_id, course_id=progress.course_id, module_id=module.module_id)
+            row = ModuleSummary(
+                user_id=user_id, course_id=progress.course_id, module_id=module.module_id
+            )
             db.session.add(row)
         row.status = module.status
         row.lessons_done = module.lessons_done
@@ -257,7 +285,7 @@ def store_summary(user_id: int, progress: CourseProgress) -> tuple[float | None,
 
 
 def on_progress_event(user_id: int, course_id: str) -> CourseProgress:
-    """Recompute, publish progress to Moodle, and issue the certificate if now earned (one transaction)."""
+    """Recompute, publish to Moodle, and issue the certificate if now earned (one transaction)."""
     from lms_plugin.courses.content import get_course
     from lms_plugin.progress.publishing import publish_progress
 
@@ -273,7 +301,16 @@ def on_progress_event(user_id: int, course_id: str) -> CourseProgress:
     return progress
 
 
-def _audit(actor: User, user_id: int, course_id: str, module_id: str, action: str, reason: str, before: dict[str, object], after: dict[str, object]) -> None:
+def _audit(
+    actor: User,
+    user_id: int,
+    course_id: str,
+    module_id: str,
+    action: str,
+    reason: str,
+    before: dict[str, object],
+    after: dict[str, object],
+) -> None:
     db.session.add(
         ProgressAudit(
             actor_id=actor.id,
@@ -295,27 +332,49 @@ def _check_reason(reason: str) -> str:
     return reason[:1000]
 
 
-def mark_module_complete(actor: User, user_id: int, course: Any, module_id: str, reason: str) -> None:
+def mark_module_complete(
+    actor: User, user_id: int, course: Any, module_id: str, reason: str
+) -> None:
     """A trainer marks a module complete for a trainee; audited with before/after."""
     reason = _check_reason(reason)
     module = course.module(module_id)
     before = compute(user_id, course).module(module_id)
     if db.session.scalar(
         select(ModuleOverride).where(
-            ModuleOverride.user_id == user_id, ModuleOverride.course_id == course.id, ModuleOverride.module_id == module.id
+            ModuleOverride.user_id == user_id,
+            ModuleOverride.course_id == course.id,
+            ModuleOverride.module_id == module.id,
         )
     ):
         raise DomainError("This module is already marked complete by a trainer.")
-    db.session.add(ModuleOverride(user_id=user_id, course_id=course.id, module_id=module.id, by_id=actor.id, reason=reason))
+    db.session.add(
+        ModuleOverride(
+            user_id=user_id, course_id=course.id, module_id=module.id, by_id=actor.id, reason=reason
+        )
+    )
     _audit(
-        actor, user_id, course.id, module.id, "mark_complete", reason,
-        {"status": before.status if before else None}, {"status": "complete"},
+        actor,
+        user_id,
+        course.id,
+        module.id,
+        "mark_complete",
+        reason,
+        {"status": before.status if before else None},
+        {"status": "complete"},
     )
     db.session.flush()
     on_progress_event(user_id, course.id)
 
 
-def record_attendance(actor: User, user_id: int, course: Any, module_id: str, hours: float, session_date: date, reason: str) -> None:
+def record_attendance(
+    actor: User,
+    user_id: int,
+    course: Any,
+    module_id: str,
+    hours: float,
+    session_date: date,
+    reason: str,
+) -> None:
     """A trainer records attendance at a module's live workshop; audited with before/after."""
     reason = _check_reason(reason)
     module = course.module(module_id)
@@ -324,18 +383,39 @@ def record_attendance(actor: User, user_id: int, course: Any, module_id: str, ho
     if not 0 < hours <= float(module.face_to_face_hours):
         raise DomainError("Hours must be more than 0 and at most the workshop's length.")
     row = db.session.scalar(
-        select(Attendance).where(Attendance.user_id == user_id, Attendance.course_id == course.id, Attendance.module_id == module.id)
+        select(Attendance).where(
+            Attendance.user_id == user_id,
+            Attendance.course_id == course.id,
+            Attendance.module_id == module.id,
+        )
     )
-    before: dict[str, object] = {"hours": row.hours, "date": row.session_date.isoformat()} if row else {}
+    before: dict[str, object] = (
+        {"hours": row.hours, "date": row.session_date.isoformat()} if row else {}
+    )
     if row is None:
-        row = Attendance(user_id=user_id, course_id=course.id, module_id=module.id, hours=hours, session_date=session_date)
+        row = Attendance(
+            user_id=user_id,
+            course_id=course.id,
+            module_id=module.id,
+            hours=hours,
+            session_date=session_date,
+        )
         db.session.add(row)
     row.hours = hours
     row.session_date = session_date
     row.recorded_by_id = actor.id
     row.reason = reason
     row.recorded_at = utcnow()
-    _audit(actor, user_id, course.id, module.id, "attendance", reason, before, {"hours": hours, "date": session_date.isoformat()})
+    _audit(
+        actor,
+        user_id,
+        course.id,
+        module.id,
+        "attendance",
+        reason,
+        before,
+        {"hours": hours, "date": session_date.isoformat()},
+    )
     db.session.flush()
     on_progress_event(user_id, course.id)
 

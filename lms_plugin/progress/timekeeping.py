@@ -27,7 +27,7 @@ def credit_for(previous: datetime | None, now: datetime) -> int:
     gap = (now - previous).total_seconds()
     if gap <= 0 or gap > MAX_GAP_SECONDS:
         return 0
-    return int(round(gap))
+    return round(gap)
 
 
 def record_heartbeat(

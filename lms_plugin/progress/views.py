@@ -6,12 +6,28 @@ import csv
 import io
 from datetime import date
 
-from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from lms_plugin.accounts.current import CurrentLaunch, login_required, require_launch, roles_required
+from lms_plugin.accounts.current import (
+    CurrentLaunch,
+    login_required,
+    require_launch,
+    roles_required,
+)
 from lms_plugin.accounts.models import Membership, Role, User
 from lms_plugin.db import db, utcnow
 from lms_plugin.errors import DomainError
@@ -46,7 +62,9 @@ def dashboard() -> str:
         certificate = (cert, certificate_state(cert)) if cert else None
     except ImportError:
         pass
-    return render_template("progress/dashboard.html", course=course, progress=progress, certificate=certificate)
+    return render_template(
+        "progress/dashboard.html", course=course, progress=progress, certificate=certificate
+    )
 
 
 @bp.post("/heartbeat")
@@ -56,20 +74,28 @@ def heartbeat() -> tuple[Response, int]:
     launch = require_launch()
     data = request.get_json(silent=True)
     if not isinstance(data, dict) or not isinstance(data.get("module_id"), str):
-        return jsonify({"error": "bad_request", "message": "Send JSON with module_id, visible and idle."}), 400
+        return jsonify(
+            {"error": "bad_request", "message": "Send JSON with module_id, visible and idle."}
+        ), 400
     course = _course()
     module_id = data["module_id"][:64]
     if module_id not in {m.id for m in course.modules}:
         return jsonify({"error": "unknown_module", "message": "No such module."}), 404
     credited = record_heartbeat(
-        launch.user.id, course.id, module_id, utcnow(),
-        visible=bool(data.get("visible", True)), idle=bool(data.get("idle", False)),
+        launch.user.id,
+        course.id,
+        module_id,
+        utcnow(),
+        visible=bool(data.get("visible", True)),
+        idle=bool(data.get("idle", False)),
     )
     module = course.module(module_id)
     if credited and module.min_active_minutes:
         services.on_progress_event(launch.user.id, course.id)
     db.session.commit()
-    return jsonify({"credited": credited, "beat_seconds": BEAT_SECONDS, "idle_seconds": IDLE_SECONDS}), 200
+    return jsonify(
+        {"credited": credited, "beat_seconds": BEAT_SECONDS, "idle_seconds": IDLE_SECONDS}
+    ), 200
 
 
 def _cohort_query(launch: CurrentLaunch, course_id: str) -> CohortQuery:
@@ -108,14 +134,27 @@ def cohort_csv() -> Response:
     rows = cohort(_cohort_query(launch, course.id))
     out = io.StringIO()
     writer = csv.writer(out)
-    header = ["name", "launched", "hours_credited", "active_minutes", "modules_complete", "last_activity", "stalled"]
+    header = [
+        "name",
+        "launched",
+        "hours_credited",
+        "active_minutes",
+        "modules_complete",
+        "last_activity",
+        "stalled",
+    ]
     for module in course.modules:
         header += [f"{module.id}:status", f"{module.id}:quiz", f"{module.id}:minutes"]
     writer.writerow(header)
     for row in rows:
         line: list[object] = [
-            row.name, int(row.has_launched), f"{row.hours:g}", row.active_seconds // 60, row.modules_complete,
-            row.last_activity_at.isoformat() if row.last_activity_at else "", int(row.stalled),
+            row.name,
+            int(row.has_launched),
+            f"{row.hours:g}",
+            row.active_seconds // 60,
+            row.modules_complete,
+            row.last_activity_at.isoformat() if row.last_activity_at else "",
+            int(row.stalled),
         ]
         for module in course.modules:
             summary = row.modules.get(module.id)
@@ -155,7 +194,14 @@ def trainee(user_id: int) -> str:
     course = _course()
     progress = services.course_progress(user.id, course)
     audits = services.audit_log([user.id], course.id)
-    return render_template("progress/trainee.html", course=course, trainee=user, progress=progress, audits=audits, today=date.today())
+    return render_template(
+        "progress/trainee.html",
+        course=course,
+        trainee=user,
+        progress=progress,
+        audits=audits,
+        today=date.today(),
+    )
 
 
 @bp.post("/trainee/<int:user_id>/complete")
@@ -169,7 +215,9 @@ def mark_complete(user_id: int) -> WerkzeugResponse:
     if module_id not in {m.id for m in course.modules}:
         raise DomainError(_("Choose a module."))
     try:
-        services.mark_module_complete(launch.user, user.id, course, module_id, request.form.get("reason", ""))
+        services.mark_module_complete(
+            launch.user, user.id, course, module_id, request.form.get("reason", "")
+        )
     except DomainError as exc:
         db.session.rollback()
         flash(_(exc.message), "danger")
@@ -196,7 +244,15 @@ def attendance(user_id: int) -> WerkzeugResponse:
     if module_id not in {m.id for m in course.modules}:
         raise DomainError(_("Choose a module."))
     try:
-        services.record_attendance(launch.user, user.id, course, module_id, hours, session_date, request.form.get("reason", ""))
+        services.record_attendance(
+            launch.user,
+            user.id,
+            course,
+            module_id,
+            hours,
+            session_date,
+            request.form.get("reason", ""),
+        )
     except DomainError as exc:
         db.session.rollback()
         flash(_(exc.message), "danger")

@@ -1,4 +1,4 @@
-"""Certificates: issued exactly once, PDF with accents and a QR that verifies, OB 3.0 signature, lifecycle."""
+"""Certificates: issued once, PDF with accents and a QR that verifies, OB 3.0, lifecycle."""
 
 from __future__ import annotations
 
@@ -79,10 +79,14 @@ def test_concurrent_completion_events_issue_exactly_once(app: Flask, holder, rul
     for thread in threads:
         thread.join()
     with app.app_context():
-        count = db.session.scalar(select(func.count(Certificate.id)).where(Certificate.user_id == user_id))
+        count = db.session.scalar(
+            select(func.count(Certificate.id)).where(Certificate.user_id == user_id)
+        )
     assert count == 1
     # losers either saw the winner's row or hit the unique constraint; none may have added a second
-    assert all("UNIQUE" in str(e).upper() or "unique" in str(e) or "locked" in str(e) for e in errors)
+    assert all(
+        "UNIQUE" in str(e).upper() or "unique" in str(e) or "locked" in str(e) for e in errors
+    )
 
 
 def _issue(user_id: int) -> Certificate:
@@ -93,7 +97,10 @@ def _issue(user_id: int) -> Certificate:
 
 
 def test_pdf_has_accented_name_code_and_qr_to_verification(
-    app_ctx: Flask, client: FlaskClient, holder, rules_met  # type: ignore[no-untyped-def]
+    app_ctx: Flask,
+    client: FlaskClient,
+    holder,
+    rules_met,  # type: ignore[no-untyped-def]
 ) -> None:
     user, ctx = holder
     cert = _issue(user.id)
@@ -120,13 +127,19 @@ def test_pdf_has_accented_name_code_and_qr_to_verification(
 
 
 def test_verification_states_and_unknown_code(
-    app_ctx: Flask, client: FlaskClient, holder, make: Factory, rules_met  # type: ignore[no-untyped-def]
+    app_ctx: Flask,
+    client: FlaskClient,
+    holder,
+    make: Factory,
+    rules_met,  # type: ignore[no-untyped-def]
 ) -> None:
-    user, ctx = holder
+    user, _ctx = holder
     with client.session_transaction() as sess:
         sess["lang"] = "en"
     cert = _issue(user.id)
-    assert "Valid" in client.get(f"/verify/{cert.code}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Valid" in client.get(
+        f"/verify/{cert.code}", headers={"Accept-Language": "en"}
+    ).get_data(as_text=True)
     lower = cert.code.lower().replace("-", " ")
     assert client.get(f"/verify?code={lower}").status_code == 302
     unknown = client.get("/verify/AAAAA-BBBBB-CCCCC-DDDDD", headers={"Accept-Language": "en"})
@@ -134,11 +147,15 @@ def test_verification_states_and_unknown_code(
     assert "no certificate" in unknown.get_data(as_text=True)
     cert.expires_at = utcnow() - timedelta(days=1)
     db.session.commit()
-    assert "Expired" in client.get(f"/verify/{cert.code}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Expired" in client.get(
+        f"/verify/{cert.code}", headers={"Accept-Language": "en"}
+    ).get_data(as_text=True)
     coordinator = make.user(None, Role.COORDINATOR, is_coordinator=True)
     services.revoke(cert, coordinator, "Misconduct found by the review board")
     db.session.commit()
-    body = client.get(f"/verify/{cert.code}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    body = client.get(f"/verify/{cert.code}", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
     assert "Revoked" in body and "Misconduct found by the review board" in body
     assert user.email is None or user.email not in body
 
@@ -150,7 +167,10 @@ def test_codes_are_not_enumerable() -> None:
 
 
 def test_open_badge_signature_and_required_fields(
-    app_ctx: Flask, client: FlaskClient, holder, rules_met  # type: ignore[no-untyped-def]
+    app_ctx: Flask,
+    client: FlaskClient,
+    holder,
+    rules_met,  # type: ignore[no-untyped-def]
 ) -> None:
     user, ctx = holder
     cert = _issue(user.id)
@@ -179,11 +199,20 @@ def test_open_badge_signature_and_required_fields(
     forged["credentialSubject"]["name"] = "Mallory Mallet"
     tampered_body = jwt.utils.base64url_encode(json.dumps(forged).encode()).decode()
     with pytest.raises(jwt.InvalidSignatureError):
-        jwt.decode(f"{head}.{tampered_body}.{sig}", public, algorithms=["RS256"], options={"verify_aud": False})
+        jwt.decode(
+            f"{head}.{tampered_body}.{sig}",
+            public,
+            algorithms=["RS256"],
+            options={"verify_aud": False},
+        )
 
 
 def test_badge_still_verifies_after_key_rotation(
-    app_ctx: Flask, client: FlaskClient, holder, rules_met, tmp_path: Path  # type: ignore[no-untyped-def]
+    app_ctx: Flask,
+    client: FlaskClient,
+    holder,
+    rules_met,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     user, ctx = holder
     cert = _issue(user.id)
@@ -195,24 +224,34 @@ def test_badge_still_verifies_after_key_rotation(
     assert old_kid in published and len(published) == 2
 
 
-def test_renewal_after_refresher_keeps_history(app_ctx: Flask, holder, rules_met, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_renewal_after_refresher_keeps_history(
+    app_ctx: Flask, holder, rules_met, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     user, _ = holder
     first = _issue(user.id)
     first.expires_at = utcnow() + timedelta(days=30)  # inside the renewal window
     db.session.commit()
-    monkeypatch.setattr(services, "refresher_rules", lambda *a: [RuleStatus("refresher", "r", False)])
+    monkeypatch.setattr(
+        services, "refresher_rules", lambda *a: [RuleStatus("refresher", "r", False)]
+    )
     assert services.check_and_issue(user.id) is None
-    monkeypatch.setattr(services, "refresher_rules", lambda *a: [RuleStatus("refresher", "r", True)])
+    monkeypatch.setattr(
+        services, "refresher_rules", lambda *a: [RuleStatus("refresher", "r", True)]
+    )
     second = services.check_and_issue(user.id)
     db.session.commit()
     assert second is not None and second.period_no == 2 and second.renewal_of_id == first.id
     assert second.code != first.code
-    assert second.expires_at.year == first.expires_at.year + 3  # early renewal keeps remaining validity
+    assert (
+        second.expires_at.year == first.expires_at.year + 3
+    )  # early renewal keeps remaining validity
     assert [c.period_no for c in services.certificate_history(user.id)] == [2, 1]
     assert services.valid_certificate(user.id).id in (first.id, second.id)
 
 
-def test_revoked_certificate_is_not_reissued(app_ctx: Flask, holder, make: Factory, rules_met) -> None:  # type: ignore[no-untyped-def]
+def test_revoked_certificate_is_not_reissued(
+    app_ctx: Flask, holder, make: Factory, rules_met
+) -> None:  # type: ignore[no-untyped-def]
     user, _ = holder
     cert = _issue(user.id)
     services.revoke(cert, make.user(None, Role.COORDINATOR), "Left the programme")
@@ -222,7 +261,11 @@ def test_revoked_certificate_is_not_reissued(app_ctx: Flask, holder, make: Facto
 
 
 def test_register_csv_zip_and_authorisation(
-    app_ctx: Flask, client: FlaskClient, holder, make: Factory, rules_met  # type: ignore[no-untyped-def]
+    app_ctx: Flask,
+    client: FlaskClient,
+    holder,
+    make: Factory,
+    rules_met,  # type: ignore[no-untyped-def]
 ) -> None:
     user, ctx = holder
     cert = _issue(user.id)

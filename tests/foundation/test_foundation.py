@@ -51,12 +51,16 @@ def test_service_errors_are_json(client: FlaskClient) -> None:
         ({"PRACTICE_LMS_ENABLED": False, "SECRET_KEY": "short"}, "LMS_SECRET_KEY"),
     ],
 )
-def test_production_refuses_unsafe_settings(tmp_path: Path, overrides: dict[str, object], needle: str) -> None:
+def test_production_refuses_unsafe_settings(
+    tmp_path: Path, overrides: dict[str, object], needle: str
+) -> None:
     with pytest.raises(ConfigError, match=needle):
         make_test_app(tmp_path, ENV="production", **overrides)
 
 
-def test_production_starts_with_safe_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_production_starts_with_safe_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from lms_plugin.lti import keys
 
     keys.ensure_key(tmp_path / "keys")
@@ -73,7 +77,9 @@ def test_production_starts_with_safe_settings(tmp_path: Path, monkeypatch: pytes
     assert "practice" not in app.blueprints
 
 
-def test_environment_overrides_instance_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_overrides_instance_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "config.py").write_text("STALLED_DAYS = 3\nNRPS_SYNC_MINUTES = 5\n")
     monkeypatch.setenv("LMS_STALLED_DAYS", "9")
     from lms_plugin import create_app
@@ -101,9 +107,15 @@ def test_practice_platform_cannot_launch_when_practice_lms_is_off(app: Flask) ->
         )
         db.session.commit()
         app.config["PRACTICE_LMS_ENABLED"] = True
-        assert DatabaseToolConf().find_platform("https://tool.test/practice", "practice-tool") is not None
+        assert (
+            DatabaseToolConf().find_platform("https://tool.test/practice", "practice-tool")
+            is not None
+        )
         app.config["PRACTICE_LMS_ENABLED"] = False
         try:
-            assert DatabaseToolConf().find_platform("https://tool.test/practice", "practice-tool") is None
+            assert (
+                DatabaseToolConf().find_platform("https://tool.test/practice", "practice-tool")
+                is None
+            )
         finally:
             app.config["PRACTICE_LMS_ENABLED"] = True

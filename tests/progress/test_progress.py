@@ -1,4 +1,4 @@
-"""Credited hours per rule, trainer overrides with audit, the cohort view with roster-only trainees."""
+"""Credited hours per rule, audited trainer overrides, the cohort view with roster-only trainees."""
 
 from __future__ import annotations
 
@@ -35,23 +35,46 @@ def finish_module(user_id: int, course, module) -> None:  # type: ignore[no-unty
     now = utcnow()
     for lesson in module.lessons:
         db.session.add(
-            LessonProgress(user_id=user_id, course_id=course.id, lesson_id=lesson.id, module_id=module.id, opened_at=now, completed_at=now)
+            LessonProgress(
+                user_id=user_id,
+                course_id=course.id,
+                lesson_id=lesson.id,
+                module_id=module.id,
+                opened_at=now,
+                completed_at=now,
+            )
         )
     if module.quiz:
         db.session.add(
-            QuizAttempt(user_id=user_id, course_id=course.id, quiz_id=module.quiz.id, module_id=module.id, attempt_no=1, answers={}, score_percent=100, passed=True, results={})
+            QuizAttempt(
+                user_id=user_id,
+                course_id=course.id,
+                quiz_id=module.quiz.id,
+                module_id=module.id,
+                attempt_no=1,
+                answers={},
+                score_percent=100,
+                passed=True,
+                results={},
+            )
         )
     db.session.flush()
 
 
-def test_module_hours_credited_when_complete_and_next_opens(app_ctx: Flask, make: Factory, course) -> None:  # type: ignore[no-untyped-def]
+def test_module_hours_credited_when_complete_and_next_opens(
+    app_ctx: Flask, make: Factory, course
+) -> None:  # type: ignore[no-untyped-def]
     user = make.user(make.context(), Role.TRAINEE)
     first, second = course.core_modules[0], course.core_modules[1]
     progress = services.course_progress(user.id, course)
     assert progress.hours_credited == 0
     assert progress.module(first.id).status == "open"
     assert progress.module(second.id).status == "locked"
-    assert progress.next_step == {"kind": "lesson", "module_id": first.id, "lesson_id": first.lessons[0].id}
+    assert progress.next_step == {
+        "kind": "lesson",
+        "module_id": first.id,
+        "lesson_id": first.lessons[0].id,
+    }
     finish_module(user.id, course, first)
     progress = services.course_progress(user.id, course)
     assert progress.module(first.id).status == "complete"
@@ -63,7 +86,16 @@ def test_half_finished_module_credits_nothing(app_ctx: Flask, make: Factory, cou
     user = make.user(make.context(), Role.TRAINEE)
     first = course.core_modules[0]
     now = utcnow()
-    db.session.add(LessonProgress(user_id=user.id, course_id=course.id, lesson_id=first.lessons[0].id, module_id=first.id, opened_at=now, completed_at=now))
+    db.session.add(
+        LessonProgress(
+            user_id=user.id,
+            course_id=course.id,
+            lesson_id=first.lessons[0].id,
+            module_id=first.id,
+            opened_at=now,
+            completed_at=now,
+        )
+    )
     db.session.flush()
     progress = services.course_progress(user.id, course)
     assert progress.module(first.id).status == "in_progress"
@@ -80,19 +112,39 @@ def test_face_to_face_hours_need_attendance(app_ctx: Flask, make: Factory, cours
             break
     before = services.course_progress(user.id, course).hours_credited
     with pytest.raises(DomainError):
-        services.record_attendance(trainer, user.id, course, module.id, 99, date.today(), "Workshop 1")
-    services.record_attendance(trainer, user.id, course, module.id, module.face_to_face_hours, date.today(), "Workshop in Pécs")
+        services.record_attendance(
+            trainer, user.id, course, module.id, 99, date.today(), "Workshop 1"
+        )
+    services.record_attendance(
+        trainer,
+        user.id,
+        course,
+        module.id,
+        module.face_to_face_hours,
+        date.today(),
+        "Workshop in Pécs",
+    )
     after = services.course_progress(user.id, course).hours_credited
     assert after - before == pytest.approx(module.face_to_face_hours)
 
 
-def test_all_modules_and_attendance_make_thirty_hours(app_ctx: Flask, make: Factory, course) -> None:  # type: ignore[no-untyped-def]
+def test_all_modules_and_attendance_make_thirty_hours(
+    app_ctx: Flask, make: Factory, course
+) -> None:  # type: ignore[no-untyped-def]
     trainer = make.user(None, Role.TRAINER)
     user = make.user(make.context(), Role.TRAINEE)
     for module in course.core_modules:
         finish_module(user.id, course, module)
         if module.face_to_face_hours:
-            services.record_attendance(trainer, user.id, course, module.id, module.face_to_face_hours, date.today(), "Attended")
+            services.record_attendance(
+                trainer,
+                user.id,
+                course,
+                module.id,
+                module.face_to_face_hours,
+                date.today(),
+                "Attended",
+            )
     progress = services.course_progress(user.id, course)
     assert progress.hours_credited == pytest.approx(course.hours) == pytest.approx(30)
 
@@ -103,7 +155,9 @@ def test_minimum_active_time_rule(app_ctx: Flask, make: Factory, course) -> None
     user = make.user(make.context(), Role.TRAINEE)
     finish_module(user.id, strict, first)
     assert services.course_progress(user.id, strict).module(first.id).status == "in_progress"
-    db.session.add(ActiveTime(user_id=user.id, course_id=course.id, module_id=first.id, seconds=20 * 60))
+    db.session.add(
+        ActiveTime(user_id=user.id, course_id=course.id, module_id=first.id, seconds=20 * 60)
+    )
     db.session.flush()
     assert services.course_progress(user.id, strict).module(first.id).status == "complete"
 
@@ -115,7 +169,9 @@ def test_trainer_override_is_audited(app_ctx: Flask, make: Factory, course) -> N
     module = course.core_modules[0]
     with pytest.raises(DomainError):
         services.mark_module_complete(trainer, user.id, course, module.id, "  ")
-    services.mark_module_complete(trainer, user.id, course, module.id, "Completed the module on paper")
+    services.mark_module_complete(
+        trainer, user.id, course, module.id, "Completed the module on paper"
+    )
     db.session.commit()
     assert services.course_progress(user.id, course).module(module.id).status == "complete"
     audit = db.session.scalar(select(ProgressAudit))
@@ -124,20 +180,30 @@ def test_trainer_override_is_audited(app_ctx: Flask, make: Factory, course) -> N
     assert audit.reason == "Completed the module on paper"
 
 
-def test_cohort_shows_roster_only_trainee_and_flags_stalled(app_ctx: Flask, client: FlaskClient, make: Factory, course) -> None:  # type: ignore[no-untyped-def]
+def test_cohort_shows_roster_only_trainee_and_flags_stalled(
+    app_ctx: Flask, client: FlaskClient, make: Factory, course
+) -> None:  # type: ignore[no-untyped-def]
     ctx = make.context()
     trainer = make.user(ctx, Role.TRAINER, name="Nagy Éva")
     active = make.user(ctx, Role.TRAINEE, name="Kovács Anna")
     roster_only = make.user(None, Role.TRAINEE, name="Balogh Bence")
     roster_only.platform_id = ctx.platform_id
-    db.session.add(Membership(context_pk=ctx.id, user_id=roster_only.id, role="trainee", source="roster", has_launched=False))
+    db.session.add(
+        Membership(
+            context_pk=ctx.id,
+            user_id=roster_only.id,
+            role="trainee",
+            source="roster",
+            has_launched=False,
+        )
+    )
     finish_module(active.id, course, course.core_modules[0])
     services.on_progress_event(active.id, course.id)
     db.session.commit()
     login(client, trainer, Role.TRAINER, ctx, lang="en")
     page = client.get("/progress/cohort").get_data(as_text=True)
-    assert "Kovács Anna" in page and "Balogh Bence" in page, page[page.find("<main"):][:3000]
-    assert "never launched" in page, page[page.find("Balogh") - 300:][:800]
+    assert "Kovács Anna" in page and "Balogh Bence" in page, page[page.find("<main") :][:3000]
+    assert "never launched" in page, page[page.find("Balogh") - 300 :][:800]
     stalled = client.get("/progress/cohort?stalled=1").get_data(as_text=True)
     assert "Balogh Bence" in stalled and "Kovács Anna" not in stalled
     csv_text = client.get("/progress/cohort.csv?sort=hours&dir=desc").get_data(as_text=True)
@@ -146,20 +212,36 @@ def test_cohort_shows_roster_only_trainee_and_flags_stalled(app_ctx: Flask, clie
     assert lines[1].startswith("Kovács Anna,1,") and lines[2].startswith("Balogh Bence,0,0")
 
 
-def test_cohort_and_overrides_need_a_trainer_of_this_context(app_ctx: Flask, client: FlaskClient, make: Factory) -> None:
+def test_cohort_and_overrides_need_a_trainer_of_this_context(
+    app_ctx: Flask, client: FlaskClient, make: Factory
+) -> None:
     ctx, other_ctx = make.context(), make.context()
     trainee = make.user(ctx, Role.TRAINEE)
     other_trainer = make.user(other_ctx, Role.TRAINER)
     db.session.commit()
     login(client, trainee, Role.TRAINEE, ctx)
     assert client.get("/progress/cohort").status_code == 403
-    assert client.post(f"/progress/trainee/{trainee.id}/complete", data={"module_id": "programme", "reason": "x y z"}).status_code == 403
+    assert (
+        client.post(
+            f"/progress/trainee/{trainee.id}/complete",
+            data={"module_id": "programme", "reason": "x y z"},
+        ).status_code
+        == 403
+    )
     login(client, other_trainer, Role.TRAINER, other_ctx)
     assert client.get(f"/progress/trainee/{trainee.id}").status_code == 404
-    assert client.post(f"/progress/trainee/{trainee.id}/complete", data={"module_id": "programme", "reason": "x y z"}).status_code == 404
+    assert (
+        client.post(
+            f"/progress/trainee/{trainee.id}/complete",
+            data={"module_id": "programme", "reason": "x y z"},
+        ).status_code
+        == 404
+    )
 
 
-def test_dashboard_shows_hours_and_next_step(app_ctx: Flask, client: FlaskClient, make: Factory, course) -> None:  # type: ignore[no-untyped-def]
+def test_dashboard_shows_hours_and_next_step(
+    app_ctx: Flask, client: FlaskClient, make: Factory, course
+) -> None:  # type: ignore[no-untyped-def]
     ctx = make.context()
     user = make.user(ctx, Role.TRAINEE)
     finish_module(user.id, course, course.core_modules[0])
@@ -167,6 +249,6 @@ def test_dashboard_shows_hours_and_next_step(app_ctx: Flask, client: FlaskClient
     login(client, user, Role.TRAINEE, ctx, lang="en")
     page = client.get("/progress/").get_data(as_text=True)
     hours = course.core_modules[0].hours - course.core_modules[0].face_to_face_hours
-    assert f"{hours:g} of 30 hours credited" in page, page[page.find("<main"):][:1500]
+    assert f"{hours:g} of 30 hours credited" in page, page[page.find("<main") :][:1500]
     assert "Next step" in page
     assert (utcnow() - timedelta(days=1)).year >= 2026

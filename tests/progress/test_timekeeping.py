@@ -17,12 +17,18 @@ T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 def seconds(user_id: int, module_id: str = "programme") -> int:
-    row = db.session.scalar(select(ActiveTime).where(ActiveTime.user_id == user_id, ActiveTime.module_id == module_id))
+    row = db.session.scalar(
+        select(ActiveTime).where(ActiveTime.user_id == user_id, ActiveTime.module_id == module_id)
+    )
     return row.seconds if row else 0
 
 
-def beat(user_id: int, at: float, *, module: str = "programme", visible: bool = True, idle: bool = False) -> int:
-    return record_heartbeat(user_id, "mentor-30h", module, T0 + timedelta(seconds=at), visible=visible, idle=idle)
+def beat(
+    user_id: int, at: float, *, module: str = "programme", visible: bool = True, idle: bool = False
+) -> int:
+    return record_heartbeat(
+        user_id, "mentor-30h", module, T0 + timedelta(seconds=at), visible=visible, idle=idle
+    )
 
 
 def test_steady_beats_credit_elapsed_time(app_ctx: Flask, make: Factory) -> None:
@@ -63,7 +69,9 @@ def test_heartbeat_endpoint_validates_input(client, make: Factory) -> None:  # t
     login(client, user, Role.TRAINEE, ctx)
     assert client.post("/progress/heartbeat", data="nonsense").status_code == 400
     assert client.post("/progress/heartbeat", json={"module_id": "nope"}).status_code == 404
-    ok = client.post("/progress/heartbeat", json={"module_id": "programme", "visible": True, "idle": False})
+    ok = client.post(
+        "/progress/heartbeat", json={"module_id": "programme", "visible": True, "idle": False}
+    )
     assert ok.status_code == 200 and ok.get_json()["credited"] == 0
     client.get("/")  # anonymous clients get 401 below
     anonymous = client.application.test_client()

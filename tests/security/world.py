@@ -13,10 +13,10 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
+from lms_plugin.accounts.current import SESSION_KEY
 from lms_plugin.accounts.models import LmsContext, Membership, Role, User
 from lms_plugin.db import db, utcnow
 from lms_plugin.lti.models import Deployment, Platform
-from tests.conftest import login
 
 # Who visits: (seed user key or None, role the session carries, context key)
 VISITORS: dict[str, tuple[str | None, Role | None, str | None]] = {
@@ -46,7 +46,16 @@ class World:
         client.environ_base["wsgi.url_scheme"] = "https"
         key, role, ctx = VISITORS[visitor]
         if key is not None and role is not None:
-            login(client, self.users[key], role, self.contexts[ctx] if ctx else None)
+            # By id, as conftest.login does: the objects may be detached from any session here.
+            with client.session_transaction() as sess:
+                sess["_user_id"] = str(self.ids[key])
+                sess["_fresh"] = True
+                sess[SESSION_KEY] = {
+                    "role": role.value,
+                    "context_pk": self.ids[f"context_{ctx}"] if ctx else None,
+                    "resource_link_pk": None,
+                    "target": "home",
+                }
         return client
 
 
@@ -67,6 +76,7 @@ def seed_world(text: str = "My plan for the school year") -> World:
         db.session.add(ctx)
         world.contexts[key] = ctx
     db.session.flush()
+    world.ids.update(context_a=world.contexts["a"].id, context_b=world.contexts["b"].id)
     people = {
         "anna": ("a", Role.TRAINEE, f"Anna {text}"), "bela": ("a", Role.TRAINEE, "Béla Kiss"),
         "ta": ("a", Role.TRAINER, "Trainer A"), "tb": ("b", Role.TRAINER, "Trainer B"),
@@ -155,7 +165,12 @@ def _submissions(world: World, text: str) -> None:
 
 def _coordination(world: World, text: str) -> None:
     from lms_plugin.coordination.models import (
-        MentorProfile, PeerHelper, Placement, Programme, School, TrainingCentre,
+        MentorProfile,
+        PeerHelper,
+        Placement,
+        Programme,
+        School,
+        TrainingCentre,
     )  # fmt: skip
 
     programme = Programme(name=f"Programme {text}", year_ends_on=date(date.today().year + 1, 6, 30))
