@@ -44,6 +44,9 @@ class Defaults:
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     CACHE_TYPE = "SimpleCache"
     CACHE_DEFAULT_TIMEOUT = 300
+    # SimpleCache prunes past this many entries; every launch stores a few (state, nonce), and at
+    # the default 500 the cached platform JWKS was evicted every few launches (a refetch each).
+    CACHE_THRESHOLD = 20_000
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     LTI_RATE_LIMIT = "60 per minute"

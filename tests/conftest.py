@@ -205,7 +205,7 @@ def login(
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked `postgres` run in CI's PostgreSQL pass; the SQLite pass deselects (not skips) them."""
+    """`postgres` tests run in the PostgreSQL pass; the SQLite pass deselects (not skips) them."""
     if os.environ.get("TEST_DATABASE_URL"):
         return
     keep = [item for item in items if item.get_closest_marker("postgres") is None]

@@ -11,7 +11,7 @@ from sqlalchemy.orm import aliased, selectinload
 from lms_plugin.accounts.models import User
 from lms_plugin.courses.content import Assignment, Criterion, localized
 from lms_plugin.db import db
-from lms_plugin.grading.models import DRAFT, Grade, Submission
+from lms_plugin.grading.models import DRAFT, RELEASED, Grade, Submission
 from lms_plugin.grading.queue import trainee_ids
 from lms_plugin.grading.services import find_assignment
 
@@ -28,6 +28,11 @@ def _level_title(criterion: Criterion, index: int | None, lang: str) -> str:
     if index is None or not 0 <= index < len(criterion.levels):
         return ""
     return localized(criterion.levels[index].title, lang)
+
+
+def is_corrected(grade: Grade) -> bool:
+    """Released more than once, or reopened for correction after its release."""
+    return grade.release_count > 1 or (grade.release_count == 1 and grade.state != RELEASED)
 
 
 def export_csv(context_pk: int, lang: str, assignment_id: str = "") -> str:
@@ -58,10 +63,13 @@ def export_csv(context_pk: int, lang: str, assignment_id: str = "") -> str:
         title = localized(criterion.title, lang)
         header += [f"{title} [{criterion.id}] level", f"{title} [{criterion.id}] points"]
     header += ["total", "max", "outcome", "state", "marker", "submitted_at", "released_at"]
+    # Corrections: how often released, and what the trainee and Moodle have right now.
+    header += ["release_count", "corrected", "released_total", "released_outcome"]
     writer.writerow(header)
     for sub, grade, person, by in rows:
         assignment = assignments[sub.assignment_id]
         own = {c.id for c in assignment.rubric}
+        released = grade.released_values or {}
         line: list[object] = [
             person.display_name,
             person.sub,
@@ -85,6 +93,10 @@ def export_csv(context_pk: int, lang: str, assignment_id: str = "") -> str:
             by.display_name if by else "",
             sub.submitted_at.isoformat() if sub.submitted_at else "",
             grade.released_at.isoformat() if grade.released_at else "",
+            grade.release_count,
+            "yes" if is_corrected(grade) else "",
+            released.get("total", ""),
+            released.get("outcome") or "",
         ]
         writer.writerow([_cell(v) for v in line])
     return BOM + out.getvalue()

@@ -13,7 +13,7 @@ from lms_plugin.accounts.models import Role, User
 from lms_plugin.courses.content import all_courses
 from lms_plugin.db import db
 from lms_plugin.errors import Conflict, DomainError
-from lms_plugin.grading import comments, export, queue, workflow
+from lms_plugin.grading import comments, corrections, export, queue, workflow
 from lms_plugin.grading.access import (
     is_trainer_of,
     markable_submission,
@@ -22,7 +22,7 @@ from lms_plugin.grading.access import (
 )
 from lms_plugin.grading.forms import parse_ids, parse_marking
 from lms_plugin.grading.markup import content_language, render_answer
-from lms_plugin.grading.models import READY, RELEASED, Grade, Submission
+from lms_plugin.grading.models import PASS, READY, RELEASED, Grade, Submission
 from lms_plugin.grading.release import delivery_of, release
 from lms_plugin.grading.services import attempts, find_assignment
 from lms_plugin.grading.views import bp, page
@@ -71,13 +71,15 @@ def queue_page() -> str:
     )
 
 
-def _grading_page(
+def render_grading_page(
     launch: CurrentLaunch,
     submission: Submission,
     *,
     typed: workflow.Marking | None = None,
     conflict: bool = False,
+    typed_reason: str = "",
 ) -> str:
+    """The grading page: the submission beside the rubric, with the correction panel."""
     located = find_assignment(submission.assignment_id)
     lang = content_language(located.course)
     grade = submission.grade
@@ -105,12 +107,14 @@ def _grading_page(
         total=total,
         suggested=workflow.suggest_outcome(located.assignment, total, submission.attempt),
         last_attempt=workflow.is_last_attempt(located.assignment, submission.attempt),
-        delivery=delivery_of(submission) if grade and grade.state == RELEASED else None,
+        delivery=delivery_of(submission) if grade and grade.release_count else None,
         bank=comments.bank(launch.user) if can_mark else [],
         markers=context_trainers,
         released=RELEASED,
         ready=READY,
         conflict=conflict,
+        correction=corrections.panel(launch, submission, can_mark),
+        typed_reason=typed_reason,
     )
 
 
@@ -119,7 +123,7 @@ def _grading_page(
 def grade_page(submission_id: int) -> str:
     """The submission beside the rubric; read-only for coordinators and after release."""
     launch = require_launch()
-    return _grading_page(launch, viewable_submission(launch, submission_id))
+    return render_grading_page(launch, viewable_submission(launch, submission_id))
 
 
 @bp.post("/submissions/<int:submission_id>/grade")
@@ -144,9 +148,11 @@ def save_grade(submission_id: int) -> str | WerkzeugResponse | tuple[str, int]:
         flash(err.message, "error")
         status = 409 if isinstance(err, Conflict) else err.status_code
         try:
-            return _grading_page(launch, submission, typed=marking, conflict=status == 409), status
+            return render_grading_page(
+                launch, submission, typed=marking, conflict=status == 409
+            ), status
         except DomainError:  # the typed levels themselves were invalid: show the stored grade
-            return _grading_page(launch, submission), status
+            return render_grading_page(launch, submission), status
     db.session.commit()
     if request.form.get("action") == "ready":
         flash(
@@ -233,8 +239,13 @@ def release_grades() -> WerkzeugResponse:
     if request.form.get("confirm") != "yes":
         raise DomainError(_("Confirm the release first."), status_code=400)
     wanted = parse_ids(request.form.getlist("ids"))
-    result = release(launch.user, _ready_grades(launch, wanted))
+    grades = _ready_grades(launch, wanted)
+    certified = {g.id for g in grades if corrections.certificate_at_stake(g.submission)}
+    result = release(launch.user, grades)
     db.session.commit()
+    for grade in result.released:
+        if grade.id in certified and grade.outcome != PASS:
+            flash(corrections.certificate_warning(grade.submission.user_id), "warning")
     flash(
         ngettext("%(num)d grade released.", "%(num)d grades released.", len(result.released)),
         "success",

@@ -101,6 +101,10 @@ class Grade(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     released_at: Mapped[datetime | None]
     released_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # How often it was released (more than once: corrected), and the values the trainee and
+    # Moodle have: they stand while a correction is in progress, until it is released.
+    release_count: Mapped[int] = mapped_column(Integer, default=0)
+    released_values: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     submission: Mapped[Submission] = relationship(back_populates="grade")
     scores: Mapped[list[CriterionScore]] = relationship(
@@ -139,9 +143,11 @@ class GradeAudit(Base):
         ForeignKey("grading_submissions.id", ondelete="CASCADE"), index=True
     )
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    action: Mapped[str] = mapped_column(String(20))  # save | ready | released | allocated
+    # save | ready | reopen | released | allocated | correction | rereleased
+    action: Mapped[str] = mapped_column(String(20))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    reason: Mapped[str | None] = mapped_column(Text)  # why a released grade was reopened
     created_at: Mapped[created_at]
 
 

@@ -46,6 +46,7 @@ class QueueRow:
     allocated_to_id: int | None
     allocated_to_name: str | None
     grade_id: int | None
+    release_count: int = 0  # released before and not released now: a correction in progress
 
 
 def trainee_ids(context_pk: int) -> Select[int]:
@@ -99,6 +100,7 @@ def queue(query: QueueFilter) -> list[QueueRow]:
                 allocated_to_id=sub.allocated_to_id,
                 allocated_to_name=to.display_name if to else None,
                 grade_id=grade.id if grade else None,
+                release_count=grade.release_count if grade else 0,
             )
         )
     return rows

@@ -13,6 +13,7 @@ from lms_plugin.accounts.models import User
 from lms_plugin.courses.content import Assignment, localized
 from lms_plugin.db import db, utcnow
 from lms_plugin.errors import DomainError
+from lms_plugin.grading.corrections import RERELEASED, released_values
 from lms_plugin.grading.models import READY, RELEASED, RELEASED_STATE, REVISE, Grade, Submission
 from lms_plugin.grading.services import find_assignment, notify_progress
 from lms_plugin.grading.workflow import audit, flush_versioned, snapshot
@@ -60,15 +61,19 @@ def release(actor: User, grades: Iterable[Grade]) -> ReleaseResult:
 def _release_one(actor: User, grade: Grade) -> None:
     submission: Submission = grade.submission
     located = find_assignment(submission.assignment_id)
-    before = snapshot(grade)
+    # A correction's audit shows what the trainee had before against what they have now.
+    correcting = grade.release_count > 0 and grade.released_values is not None
+    before = grade.released_values if correcting else snapshot(grade)
     now = utcnow()
     grade.state = RELEASED
     grade.released_at = now
     grade.released_by_id = actor.id
     grade.updated_at = now
+    grade.release_count += 1
+    grade.released_values = released_values(grade)
     submission.state = RELEASED_STATE[str(grade.outcome)]
     flush_versioned(grade)  # a marker reopening it at this moment makes this a conflict
-    audit(submission, actor, "released", before, snapshot(grade))
+    audit(submission, actor, RERELEASED if correcting else "released", before, snapshot(grade))
     # The gradebook column is labelled in the course's default language, whoever releases.
     queue_grade(grade, located.assignment, located.course.default_language)
     db.session.flush()

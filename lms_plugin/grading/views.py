@@ -26,6 +26,7 @@ from lms_plugin.errors import DomainError, NotFound
 from lms_plugin.grading import files as filestore
 from lms_plugin.grading import services
 from lms_plugin.grading.access import may_view
+from lms_plugin.grading.corrections import visible_grade
 from lms_plugin.grading.markup import content_language, render_answer, render_brief
 from lms_plugin.grading.models import DRAFT, RELEASED, Submission, SubmissionFile
 
@@ -79,6 +80,7 @@ def assignment(assignment_id: str) -> str:
         next_attempt=(history[-1].attempt + (0 if draft else 1)) if history else 1,
         attempts=list(reversed(done)),
         released=RELEASED,
+        visible=visible_grade,
         render_answer=render_answer,
         state=services.assignment_state(launch.user.id, assignment_id),
     )
@@ -197,4 +199,8 @@ def download(file_id: int) -> Response:
     return response
 
 
-from lms_plugin.grading import bank_views, marking_views  # noqa: E402,F401 - more routes on bp
+from lms_plugin.grading import (  # noqa: E402,F401 - more routes on bp
+    bank_views,
+    correction_views,
+    marking_views,
+)

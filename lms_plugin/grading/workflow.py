@@ -116,7 +116,15 @@ def snapshot(grade: Grade | None) -> dict[str, Any] | None:
     }
 
 
-def audit(submission: Submission, actor: User, action: str, before: Any, after: Any) -> None:
+def audit(
+    submission: Submission,
+    actor: User,
+    action: str,
+    before: Any,
+    after: Any,
+    *,
+    reason: str | None = None,
+) -> None:
     """One audit row; flushed with the change it records."""
     db.session.add(
         GradeAudit(
@@ -125,6 +133,7 @@ def audit(submission: Submission, actor: User, action: str, before: Any, after: 
             action=action,
             before=before,
             after=after,
+            reason=reason,
         )
     )
 
@@ -141,7 +150,7 @@ def save_grade(
     if submission.state == "draft":
         raise DomainError(_("Drafts cannot be graded."), status_code=409)
     grade = submission.grade
-    _check_version(grade, marking.version)
+    check_version(grade, marking.version)
     if grade is not None and grade.state == RELEASED:
         raise DomainError(
             _("This grade has been released and can no longer be changed."), status_code=409
@@ -194,7 +203,8 @@ def save_grade(
     return grade
 
 
-def _check_version(grade: Grade | None, version: int) -> None:
+def check_version(grade: Grade | None, version: int) -> None:
+    """The form's version must be the stored one, else GradeConflict names who saved meanwhile."""
     current = grade.version if grade is not None else 0
     if version != current:
         if grade is None:
@@ -224,7 +234,7 @@ def reopen(actor: User, submission: Submission, version: int) -> Grade:
     grade = submission.grade
     if grade is None or grade.state != READY:
         raise DomainError(_("Only grades marked ready can be reopened."), status_code=409)
-    _check_version(grade, version)
+    check_version(grade, version)
     before = snapshot(grade)
     grade.state = IN_PROGRESS
     grade.updated_at = utcnow()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import secrets
@@ -92,7 +93,15 @@ def rotate(keys_dir: Path | None = None) -> tuple[str, str | None]:
 
 
 def _load(keys_dir: Path, kid: str) -> ToolKey:
-    private_pem = (keys_dir / f"{kid}.pem").read_text()
+    path = keys_dir / f"{kid}.pem"
+    return _load_file(str(path), path.stat().st_mtime_ns, kid)
+
+
+@functools.lru_cache(maxsize=16)
+def _load_file(path: str, mtime_ns: int, kid: str) -> ToolKey:
+    """Parsing an RSA key costs ~20 ms (cryptography checks it): once per file version, not per
+    request (it was 40 % of a launch; docs/benchmarks.md)."""
+    private_pem = Path(path).read_text()
     private = serialization.load_pem_private_key(private_pem.encode(), password=None)
     public_pem = (
         private.public_key()

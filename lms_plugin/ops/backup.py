@@ -75,7 +75,7 @@ def upload_dir() -> Path:
 
 
 def create_backup(output: Path, *, include_uploads: bool = True) -> BackupResult:
-    """Write the archive to `output` (written to a temporary name, then renamed: never half a file)."""
+    """Write the archive to `output` (to a temporary name, then renamed: never half a file)."""
     existing = set(inspect(db.engine).get_table_names())
     result = BackupResult(path=output, revision=current_revision())
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,4 @@
-"""CLI: `flask --app lms_plugin backup [--output FILE]` and `flask --app lms_plugin restore FILE`."""
+"""CLI: `flask --app lms_plugin backup [--output FILE]` and `… restore FILE`."""
 
 from __future__ import annotations
 

@@ -77,13 +77,15 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
             os.environ["REQUESTS_CA_BUNDLE"] = previous
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright_session() -> Iterator[Playwright]:
+    # Module scope: playwright's sync API runs an event loop, and other modules' browser tests
+    # start their own; two at once fail ("Sync API inside the asyncio loop").
     with sync_playwright() as pw:
         yield pw
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_session: Playwright) -> Iterator[Browser]:
     """Debian's Chromium; a clear failure when it is not installed."""
     if not CHROMIUM.exists():

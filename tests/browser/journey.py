@@ -4,6 +4,7 @@ axe-core checks and layout checks on every main page."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -121,7 +122,8 @@ class Journey:
     # --- evidence: screenshots, axe, layout
     def shoot(self, label: str, *, docs: str | None = None) -> Path:
         """Save the whole page (platform + tool) under test-artifacts/; with `docs`, the tool's
-        frame alone also goes to docs/screenshots/<docs>.png for the user guides."""
+        frame alone also goes to docs/screenshots/<docs>.png for the user guides (when missing,
+        or always with LMS_UPDATE_SCREENSHOTS=1)."""
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self._shots += 1
         path = ARTIFACTS / f"{self.name}-{self._shots:02d}-{label}.png"
@@ -132,8 +134,12 @@ class Journey:
             if frame.count():
                 chosen = ARTIFACTS / f"{self.name}-{self._shots:02d}-{label}-tool.png"
                 frame.screenshot(path=str(chosen))
-            DOC_SHOTS.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(chosen, DOC_SHOTS / f"{docs}.png")
+            # The guides' pictures are refreshed on request only, so a test run leaves the
+            # working tree clean: LMS_UPDATE_SCREENSHOTS=1 make test (or a missing picture).
+            target = DOC_SHOTS / f"{docs}.png"
+            if os.environ.get("LMS_UPDATE_SCREENSHOTS") == "1" or not target.exists():
+                DOC_SHOTS.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(chosen, target)
         return path
 
     def artifact(self, label: str) -> Path:
@@ -141,9 +147,10 @@ class Journey:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         return ARTIFACTS / f"{self.name}-{label}.png"
 
-    def axe(self, label: str) -> None:
-        """Run axe-core in the tool's frame; fail on serious or critical WCAG 2.1 AA findings."""
-        frame = self.frame()
+    def axe(self, label: str, target: Page | Frame | None = None) -> None:
+        """Run axe-core in the tool's frame (or another page); fail on serious or critical
+        WCAG 2.1 AA findings."""
+        frame = target or self.frame()
         if not frame.evaluate("() => typeof window.axe !== 'undefined'"):
             # The tool's CSP forbids inline scripts, so playwright's add_script_tag (an inline
             # <script>) is refused; evaluating the file through DevTools is not subject to CSP.

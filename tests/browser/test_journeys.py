@@ -172,6 +172,13 @@ def test_3_trainee_finishes_downloads_the_certificate_and_its_qr_verifies(
     check.goto(url)
     assert "érvényes" in check.locator("main").inner_text().lower()
     check.screenshot(path=str(journey.artifact("verified-page")))
+    journey.axe("verify", target=check)
+    # Outside Moodle (no launch) the tool's home page explains itself.
+    check.goto(f"{journey.live.tool}/")
+    assert "Nyissa meg a Moodle-ból" in check.locator("main").inner_text()
+    journey.axe("anonymous-home", target=check)
+    check.goto(f"{journey.live.platform}/practice/")
+    journey.axe("practice-lms", target=check)
     story["certified"] = url
 
 

@@ -1,4 +1,4 @@
-"""Scratch databases for tests that need a second, empty one: a SQLite file or a PostgreSQL schema."""
+"""Scratch databases for tests that need a second, empty one: SQLite file or PostgreSQL schema."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def pg_url() -> str:
 
 @contextmanager
 def scratch_url(kind: str, tmp: Path) -> Iterator[str]:
-    """A URL of an empty database: `sqlite` (a new file) or `postgresql` (a new schema, dropped after)."""
+    """An empty database: `sqlite` (a new file) or `postgresql` (a new schema, dropped after)."""
     if kind == "sqlite":
         yield f"sqlite:///{tmp / f'scratch-{secrets.token_hex(4)}.sqlite'}"
         return
@@ -65,12 +65,11 @@ def dispose(app: Flask) -> None:
 def snapshot(app: Flask) -> dict[str, list[dict[str, Any]]]:
     """Every table's rows in primary-key order, values in their portable JSON form."""
     out: dict[str, list[dict[str, Any]]] = {}
-    with app.app_context():
-        with db.engine.connect() as conn:
-            for table in db.metadata.sorted_tables:
-                order = list(table.primary_key.columns) or list(table.columns)
-                rows = conn.execute(sa.select(table).order_by(*order)).mappings()
-                out[table.name] = [{k: _normal(v) for k, v in r.items()} for r in rows]
+    with app.app_context(), db.engine.connect() as conn:
+        for table in db.metadata.sorted_tables:
+            order = list(table.primary_key.columns) or list(table.columns)
+            rows = conn.execute(sa.select(table).order_by(*order)).mappings()
+            out[table.name] = [{k: _normal(v) for k, v in r.items()} for r in rows]
     return out
 
 

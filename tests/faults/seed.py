@@ -51,10 +51,16 @@ def seed_programme(app: Flask, lms: PracticeLms, *, upload: bytes = b"%PDF-1.4 p
         context, link = course_of(lms)
         anna = user_of(lms, "4")
         queue_score(
-            user_id=anna.id, context_pk=context.id, resource_link_pk=link.id, line_item=None,
-            score_given=7.5, score_maximum=10, activity_progress="Completed",
-            grading_progress="FullyGraded", comment="Árvíztűrő tükörfúrógép ✓",
-        )  # fmt: skip
+            user_id=anna.id,
+            context_pk=context.id,
+            resource_link_pk=link.id,
+            line_item=None,
+            score_given=7.5,
+            score_maximum=10,
+            activity_progress="Completed",
+            grading_progress="FullyGraded",
+            comment="Árvíztűrő tükörfúrógép ✓",
+        )
         db.session.commit()
         deliver_round()
         folder = Path(app.config["UPLOAD_DIR"]) / "submissions" / "ab"

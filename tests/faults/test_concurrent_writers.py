@@ -1,5 +1,6 @@
 """Concurrent writers: 8 worker processes (as gunicorn runs them) write heartbeats and drafts at
-once; SQLite in WAL mode with a busy timeout makes them wait instead of failing "database is locked".
+once; SQLite in WAL mode with a busy timeout makes them wait instead of failing with
+"database is locked".
 On CI's PostgreSQL pass the same test runs against PostgreSQL."""
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ WORKERS = 8
 ROUNDS = 15
 
 
-def _worker(url: str, instance: str, user_id: int, context_pk: int, module: str, assignment: str,
-            queue: Any) -> None:  # fmt: skip
+def _worker(
+    url: str, instance: str, user_id: int, context_pk: int, module: str, assignment: str, queue: Any
+) -> None:
     """One 'gunicorn worker': its own app, engine and connections; a user's stream of writes."""
     statuses: list[int] = []
     errors: list[str] = []
@@ -40,13 +42,15 @@ def _worker(url: str, instance: str, user_id: int, context_pk: int, module: str,
             db.session.remove()
         for n in range(ROUNDS):
             beat = client.post(
-                "/progress/heartbeat", json={"module_id": module, "visible": True, "idle": False},
+                "/progress/heartbeat",
+                json={"module_id": module, "visible": True, "idle": False},
                 base_url="https://tool.test",
-            )  # fmt: skip
+            )
             draft = client.post(
-                f"/grading/assignments/{assignment}/draft", data={"text": f"draft {user_id} #{n}"},
+                f"/grading/assignments/{assignment}/draft",
+                data={"text": f"draft {user_id} #{n}"},
                 base_url="https://tool.test",
-            )  # fmt: skip
+            )
             statuses += [beat.status_code, draft.status_code]
             for response in (beat, draft):
                 if response.status_code >= 500:
@@ -66,8 +70,14 @@ def test_eight_processes_write_at_once_without_locking_errors(app: Flask, tmp_pa
             user = User(platform_id=world.ids["platform"], sub=f"w{n}", name=f"Worker {n}")
             db.session.add(user)
             db.session.flush()
-            db.session.add(Membership(context_pk=world.contexts["a"].id, user_id=user.id,
-                                      role="trainee", has_launched=True))  # fmt: skip
+            db.session.add(
+                Membership(
+                    context_pk=world.contexts["a"].id,
+                    user_id=user.id,
+                    role="trainee",
+                    has_launched=True,
+                )
+            )
             users.append(user.id)
         db.session.commit()
         url = app.config["SQLALCHEMY_DATABASE_URI"]
@@ -79,9 +89,16 @@ def test_eight_processes_write_at_once_without_locking_errors(app: Flask, tmp_pa
     procs = [
         ctx.Process(
             target=_worker,
-            args=(url, str(tmp_path / f"w{n}"), user_id, context_pk,
-                  world.ids["module_id"], world.ids["assignment_id"], queue),
-        )  # fmt: skip
+            args=(
+                url,
+                str(tmp_path / f"w{n}"),
+                user_id,
+                context_pk,
+                world.ids["module_id"],
+                world.ids["assignment_id"],
+                queue,
+            ),
+        )
         for n, user_id in enumerate(users)
     ]
     for proc in procs:
@@ -92,23 +109,34 @@ def test_eight_processes_write_at_once_without_locking_errors(app: Flask, tmp_pa
     problems = [(uid, errors) for uid, _s, errors in results if errors]
     assert not problems, problems
     for uid, statuses, _e in results:
-        assert len(statuses) == 2 * ROUNDS and all(s in (200, 302, 303) for s in statuses), (uid, statuses)
+        assert len(statuses) == 2 * ROUNDS and all(s in (200, 302, 303) for s in statuses), (
+            uid,
+            statuses,
+        )
     with app.app_context():
         from lms_plugin.grading.models import Submission
         from lms_plugin.progress.models import HeartbeatState
 
-        texts = dict(db.session.execute(
-            select(Submission.user_id, Submission.text).where(Submission.user_id.in_(users))
-        ).all())  # fmt: skip
-        assert texts == {uid: f"draft {uid} #{ROUNDS - 1}" for uid in users}, "every last write kept"
+        texts = dict(
+            db.session.execute(
+                select(Submission.user_id, Submission.text).where(Submission.user_id.in_(users))
+            ).all()
+        )
+        assert texts == {uid: f"draft {uid} #{ROUNDS - 1}" for uid in users}, (
+            "every last write kept"
+        )
         beats = db.session.scalar(
-            select(func.count()).select_from(HeartbeatState).where(HeartbeatState.user_id.in_(users))
+            select(func.count())
+            .select_from(HeartbeatState)
+            .where(HeartbeatState.user_id.in_(users))
         )
         assert beats == WORKERS
 
 
 def test_sqlite_connections_use_wal_and_a_busy_timeout(tmp_path: Path) -> None:
-    scratch = migrated_app(tmp_path / "i", f"sqlite:///{tmp_path / 'wal.sqlite'}", SQLITE_BUSY_TIMEOUT_MS=12_345)
+    scratch = migrated_app(
+        tmp_path / "i", f"sqlite:///{tmp_path / 'wal.sqlite'}", SQLITE_BUSY_TIMEOUT_MS=12_345
+    )
     try:
         with scratch.app_context():
             assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"

@@ -41,8 +41,16 @@ def _wait_until_up(port: int, proc: subprocess.Popen[bytes]) -> None:
 
 
 def _session_cookie(app: Flask, user_id: int, context_pk: int) -> str:
-    data = {"_user_id": str(user_id), "_fresh": True,
-            "launch": {"role": "trainer", "context_pk": context_pk, "resource_link_pk": None, "target": "home"}}  # fmt: skip
+    data = {
+        "_user_id": str(user_id),
+        "_fresh": True,
+        "launch": {
+            "role": "trainer",
+            "context_pk": context_pk,
+            "resource_link_pk": None,
+            "target": "home",
+        },
+    }
     serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
     assert serializer is not None
     return str(serializer.dumps(data))
@@ -53,7 +61,9 @@ def _backend(app: Flask) -> str:
         return db.engine.dialect.name
 
 
-def test_sigkill_during_a_grade_release_leaves_no_half_written_grade(app: Flask, tmp_path: Path) -> None:
+def test_sigkill_during_a_grade_release_leaves_no_half_written_grade(
+    app: Flask, tmp_path: Path
+) -> None:
     from lms_plugin.grading.models import Grade, GradeAudit, Submission
     from lms_plugin.lti.outbox_models import ScoreDelivery
 
@@ -63,30 +73,52 @@ def test_sigkill_during_a_grade_release_leaves_no_half_written_grade(app: Flask,
             with scratch.app_context():
                 world = seed_world()
                 submission_id = world.ids["anna_submission"]
-                db.session.add(Grade(submission_id=submission_id, state="ready", outcome="pass",
-                                     total=8, feedback="Good work", marker_id=world.ids["ta"]))  # fmt: skip
+                db.session.add(
+                    Grade(
+                        submission_id=submission_id,
+                        state="ready",
+                        outcome="pass",
+                        total=8,
+                        feedback="Good work",
+                        marker_id=world.ids["ta"],
+                    )
+                )
                 db.session.commit()
                 cookie = _session_cookie(scratch, world.ids["ta"], world.contexts["a"].id)
                 db.session.remove()
                 db.engine.dispose()
             port, marker = _free_port(), tmp_path / "flushed"
             proc = subprocess.Popen(
-                [sys.executable, "-m", "tests.faults.slow_server", url, str(tmp_path / "child"),
-                 str(port), str(marker), "/grading/release"],
-                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                [
+                    sys.executable,
+                    "-m",
+                    "tests.faults.slow_server",
+                    url,
+                    str(tmp_path / "child"),
+                    str(port),
+                    str(marker),
+                    "/grading/release",
+                ],
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
                 env={**os.environ, "PYTHONPATH": str(ROOT)},
-            )  # fmt: skip
+            )
             try:
                 _wait_until_up(port, proc)
                 outcome: list[object] = []
 
                 def release() -> None:
                     try:
-                        outcome.append(requests.post(
-                            f"http://127.0.0.1:{port}/grading/release",
-                            data={"confirm": "yes", "ids": [str(submission_id)]},
-                            cookies={"lms_session": cookie}, timeout=90, allow_redirects=False,
-                        ))  # fmt: skip
+                        outcome.append(
+                            requests.post(
+                                f"http://127.0.0.1:{port}/grading/release",
+                                data={"confirm": "yes", "ids": [str(submission_id)]},
+                                cookies={"lms_session": cookie},
+                                timeout=90,
+                                allow_redirects=False,
+                            )
+                        )
                     except requests.RequestException as exc:
                         outcome.append(exc)
 
@@ -110,7 +142,11 @@ def test_sigkill_during_a_grade_release_leaves_no_half_written_grade(app: Flask,
                 submission = db.session.get(Submission, submission_id)
                 assert submission is not None and submission.state == "submitted"
                 assert db.session.scalar(select(func.count()).select_from(ScoreDelivery)) == 0
-                released = select(func.count()).select_from(GradeAudit).where(GradeAudit.action == "released")
+                released = (
+                    select(func.count())
+                    .select_from(GradeAudit)
+                    .where(GradeAudit.action == "released")
+                )
                 assert db.session.scalar(released) == 0
                 if db.engine.dialect.name == "sqlite":
                     assert db.session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
@@ -118,13 +154,19 @@ def test_sigkill_during_a_grade_release_leaves_no_half_written_grade(app: Flask,
             # The next writer is not blocked by the dead process: the release goes through.
             browser = scratch.test_client()
             browser.set_cookie("lms_session", cookie, domain="tool.test")
-            again = browser.post("/grading/release", data={"confirm": "yes", "ids": [str(submission_id)]},
-                                 base_url="https://tool.test")  # fmt: skip
+            again = browser.post(
+                "/grading/release",
+                data={"confirm": "yes", "ids": [str(submission_id)]},
+                base_url="https://tool.test",
+            )
             assert again.status_code == 302
             with scratch.app_context():
                 grade = db.session.scalar(select(Grade).where(Grade.submission_id == submission_id))
-                assert grade is not None and grade.state == "released" and grade.released_at <= utcnow()
+                assert (
+                    grade is not None
+                    and grade.state == "released"
+                    and grade.released_at <= utcnow()
+                )
                 assert db.session.scalar(select(func.count()).select_from(ScoreDelivery)) >= 1
         finally:
             dispose(scratch)
-

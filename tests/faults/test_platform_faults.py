@@ -19,7 +19,7 @@ from lms_plugin.lti.ags import delivery_status, queue_score
 from lms_plugin.lti.ags_delivery import deliver_round
 from lms_plugin.practice.models import PracticeScore
 from tests.faults.seed import course_of, https_client, user_of
-from tests.practice_platform import PracticeLms, launch_as, practice_lms  # noqa: F401
+from tests.practice_platform import PracticeLms, launch_as
 
 
 class Faults:
@@ -63,10 +63,15 @@ def _queue(app: Flask, lms: PracticeLms, sub: str, given: float) -> int:
     with app.app_context():
         context, link = course_of(lms)
         row = queue_score(
-            user_id=user_of(lms, sub).id, context_pk=context.id, resource_link_pk=link.id,
-            line_item=None, score_given=given, score_maximum=10, activity_progress="Completed",
+            user_id=user_of(lms, sub).id,
+            context_pk=context.id,
+            resource_link_pk=link.id,
+            line_item=None,
+            score_given=given,
+            score_maximum=10,
+            activity_progress="Completed",
             grading_progress="FullyGraded",
-        )  # fmt: skip
+        )
         db.session.commit()
         return row.id
 

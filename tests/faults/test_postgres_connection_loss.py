@@ -23,11 +23,15 @@ def _terminate(application_name: str) -> int:
     admin = sa.create_engine(pg_url())
     try:
         with admin.begin() as conn:
-            return len(conn.execute(
-                sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                        "WHERE application_name = :name AND pid <> pg_backend_pid()"),
-                {"name": application_name},
-            ).all())  # fmt: skip
+            return len(
+                conn.execute(
+                    sa.text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE application_name = :name AND pid <> pg_backend_pid()"
+                    ),
+                    {"name": application_name},
+                ).all()
+            )
     finally:
         admin.dispose()
 
@@ -45,9 +49,10 @@ def test_requests_survive_terminated_backends(app: Flask, tmp_path: Path) -> Non
             page = browser.get("/progress/", base_url="https://tool.test")
             assert page.status_code == 200, round_no
             beat = browser.post(
-                "/progress/heartbeat", json={"module_id": world.ids["module_id"], "visible": True},
+                "/progress/heartbeat",
+                json={"module_id": world.ids["module_id"], "visible": True},
                 base_url="https://tool.test",
-            )  # fmt: skip
+            )
             assert beat.status_code == 200, beat.get_data(as_text=True)[:300]
             assert _terminate(name) >= 1, "the app's pooled connection was there to kill"
         health = tagged.test_client().get("/healthz", base_url="https://tool.test")

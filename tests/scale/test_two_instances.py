@@ -61,7 +61,9 @@ class Cluster:
 
     def prepare(self) -> None:
         """What `flask init` does once for the cluster: keys and the practice LMS registration."""
-        overrides = {k[4:]: v for k, v in self.env.items() if k.startswith("LMS_") and k != "LMS_ENV"}
+        overrides = {
+            k[4:]: v for k, v in self.env.items() if k.startswith("LMS_") and k != "LMS_ENV"
+        }
         overrides.pop("INSTANCE_PATH")
         app = make_test_app(Path(self.env["LMS_INSTANCE_PATH"]), **overrides, SERVER_NAME=None)
         with app.app_context():
@@ -76,16 +78,33 @@ class Cluster:
     def start(self) -> None:
         for port in self.ports:
             env = {**self.env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
-            self.procs.append(subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "lms_plugin:create_app()"],
-                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            ))  # fmt: skip
+            self.procs.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "gunicorn",
+                        "-c",
+                        "deploy/gunicorn.conf.py",
+                        "lms_plugin:create_app()",
+                    ],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                )
+            )
         for port, proc in zip(self.ports, self.procs, strict=True):
             deadline = time.monotonic() + 60
             while True:
-                assert proc.poll() is None, (proc.stderr.read() if proc.stderr else b"").decode()[-2000:]
+                assert proc.poll() is None, (proc.stderr.read() if proc.stderr else b"").decode()[
+                    -2000:
+                ]
                 try:
-                    if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+                    if (
+                        requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code
+                        == 200
+                    ):
                         break
                 except requests.ConnectionError:
                     pass
@@ -135,8 +154,14 @@ def test_login_on_one_instance_launch_on_the_other(app: Flask, cluster: Cluster)
     host = {"Host": cluster.public}
 
     def go(instance: int, method: str, url: str, **kwargs: object) -> requests.Response:
-        return browser.request(method, cluster.url(instance, url), headers=host, timeout=30,
-                               allow_redirects=False, **kwargs)  # type: ignore[arg-type]
+        return browser.request(
+            method,
+            cluster.url(instance, url),
+            headers=host,
+            timeout=30,
+            allow_redirects=False,
+            **kwargs,
+        )  # type: ignore[arg-type]
 
     course = go(0, "GET", "/practice/")
     assert course.status_code == 200

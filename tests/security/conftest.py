@@ -1,4 +1,4 @@
-"""Fixtures for the security tests: the seeded world, and apps with CSRF or rate limits switched on."""
+"""Fixtures for the security tests: the seeded world, apps with CSRF or rate limits switched on."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from flask import Flask
 
 from lms_plugin.extensions import limiter
 from tests.conftest import make_test_app
+from tests.practice_platform import practice_lms  # noqa: F401 - the fixture, for these tests
 from tests.security.world import World, seed_world
 
 
 @pytest.fixture
 def world(app_ctx: Flask) -> World:
-    """Two courses, seven kinds of visitor, Anna's and Béla's certificates, submissions and files."""
+    """Two courses, seven kinds of visitor, Anna's and Béla's certificates, submissions, files."""
     return seed_world()
 
 
@@ -42,9 +43,13 @@ def limited_app(app: Flask, tmp_path: Any) -> Iterator[Flask]:
     switching it on here must be undone afterwards or the rest of the suite would be limited too."""
     was_enabled = limiter.enabled
     limited = sibling_app(
-        app, tmp_path, RATELIMIT_ENABLED=True, LTI_RATE_LIMIT="3 per minute",
-        VERIFY_RATE_LIMIT="3 per minute", RATELIMIT_STORAGE_URI="memory://",
-    )  # fmt: skip
+        app,
+        tmp_path,
+        RATELIMIT_ENABLED=True,
+        LTI_RATE_LIMIT="3 per minute",
+        VERIFY_RATE_LIMIT="3 per minute",
+        RATELIMIT_STORAGE_URI="memory://",
+    )
     with limited.app_context():
         limiter.reset()
     yield limited

@@ -28,19 +28,41 @@ CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 nasty_text = st.one_of(
     st.text(max_size=40),
     st.text(alphabet=st.characters(codec="utf-8"), min_size=0, max_size=300),
-    st.sampled_from([
-        "", " ", "\x00", "null", "[]", "{}", "../../etc/passwd", "%00", "%%", "\u202e", "😀" * 50,
-        "' OR 1=1 --", "<script>alert(1)</script>", "javascript:alert(1)", "a" * 5000, "-1",
-        "99999999999999999999999", "NaN", "https://evil.example/", "//evil.example", "\r\nX: y",
-    ]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\x00",
+            "null",
+            "[]",
+            "{}",
+            "../../etc/passwd",
+            "%00",
+            "%%",
+            "\u202e",
+            "😀" * 50,
+            "' OR 1=1 --",
+            "<script>alert(1)</script>",
+            "javascript:alert(1)",
+            "a" * 5000,
+            "-1",
+            "99999999999999999999999",
+            "NaN",
+            "https://evil.example/",
+            "//evil.example",
+            "\r\nX: y",
+        ]
+    ),
     st.integers(min_value=0, max_value=2000).map(lambda n: "x" * n * 10),
-)  # fmt: skip
+)
 json_scalars = st.one_of(
     st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), nasty_text
 )
 json_values = st.recursive(
     json_scalars,
-    lambda inner: st.one_of(st.lists(inner, max_size=5), st.dictionaries(nasty_text, inner, max_size=5)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=5), st.dictionaries(nasty_text, inner, max_size=5)
+    ),
     max_leaves=30,
 )
 
@@ -81,19 +103,36 @@ def dumps(value: Any) -> str:
     return text
 
 
-bombs = st.one_of(
-    st.integers(1, 3000).map(nested_bomb), st.integers(1, 20_000).map(wide_bomb)
-)
+bombs = st.one_of(st.integers(1, 3000).map(nested_bomb), st.integers(1, 20_000).map(wide_bomb))
 
 
 CLAIM_NAMES = st.sampled_from(
-    ["iss", "aud", "sub", "exp", "iat", "nonce", "azp", "name", "given_name", "email", "locale",
-     f"{CLAIM}deployment_id", f"{CLAIM}message_type", f"{CLAIM}version", f"{CLAIM}roles",
-     f"{CLAIM}context", f"{CLAIM}resource_link", f"{CLAIM}custom", f"{CLAIM}target_link_uri",
-     f"{CLAIM}launch_presentation", "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint",
-     "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice",
-     "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"]
-)  # fmt: skip
+    [
+        "iss",
+        "aud",
+        "sub",
+        "exp",
+        "iat",
+        "nonce",
+        "azp",
+        "name",
+        "given_name",
+        "email",
+        "locale",
+        f"{CLAIM}deployment_id",
+        f"{CLAIM}message_type",
+        f"{CLAIM}version",
+        f"{CLAIM}roles",
+        f"{CLAIM}context",
+        f"{CLAIM}resource_link",
+        f"{CLAIM}custom",
+        f"{CLAIM}target_link_uri",
+        f"{CLAIM}launch_presentation",
+        "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint",
+        "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice",
+        "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings",
+    ]
+)
 claim_overrides = st.dictionaries(
     CLAIM_NAMES,
     st.one_of(json_values, bombs),
@@ -110,8 +149,16 @@ header_overrides = st.fixed_dictionaries(
 )
 login_params = st.dictionaries(
     st.sampled_from(
-        ["iss", "login_hint", "target_link_uri", "lti_message_hint", "lti_deployment_id", "client_id",
-         "lti1p3_new_window", "x"]
+        [
+            "iss",
+            "login_hint",
+            "target_link_uri",
+            "lti_message_hint",
+            "lti_deployment_id",
+            "client_id",
+            "lti1p3_new_window",
+            "x",
+        ]
     ),
     nasty_text,
     max_size=6,
@@ -168,19 +215,28 @@ class Fuzzer:
         return self._count(f"{method} /lti/login {params!r:.200}", response.status_code)
 
     def launch_raw(self, id_token: str, state: str) -> int:
-        response = self.browser().post("/lti/launch", data={"id_token": id_token, "state": state}, base_url=BASE)
+        response = self.browser().post(
+            "/lti/launch", data={"id_token": id_token, "state": state}, base_url=BASE
+        )
         return self._count(f"POST /lti/launch id_token={id_token!r:.120}", response.status_code)
 
-    def launch_signed(self, claims: dict[str, Any], header: dict[str, Any], truncate: int | None) -> int:
-        """A real OIDC login, then an id_token signed with the platform's key and adversarial claims."""
+    def launch_signed(
+        self, claims: dict[str, Any], header: dict[str, Any], truncate: int | None
+    ) -> int:
+        """A real OIDC login, then an id_token signed with the platform's key and hostile claims."""
         client = self.browser()
         start = client.get(
             "/lti/login",
-            query_string={"iss": self.issuer, "login_hint": "4", "client_id": self.client_id,
-                          "target_link_uri": f"{BASE}/lti/launch", "lti_deployment_id": self.deployment_id,
-                          "lti1p3_new_window": "1"},  # what the cookie-check page's script sends
+            query_string={
+                "iss": self.issuer,
+                "login_hint": "4",
+                "client_id": self.client_id,
+                "target_link_uri": f"{BASE}/lti/launch",
+                "lti_deployment_id": self.deployment_id,
+                "lti1p3_new_window": "1",
+            },  # what the cookie-check page's script sends
             base_url=BASE,
-        )  # fmt: skip
+        )
         self._count("GET /lti/login (real)", start.status_code)
         location = start.headers.get("Location", "")
         query = parse_qs(urlsplit(location).query)
@@ -194,8 +250,12 @@ class Fuzzer:
         token = self._sign(body, header)
         if truncate is not None:
             token = token[: max(0, len(token) - truncate)]
-        response = client.post("/lti/launch", data={"id_token": token, "state": state}, base_url=BASE)
-        return self._count(f"POST /lti/launch claims={list(claims)} header={header}", response.status_code)
+        response = client.post(
+            "/lti/launch", data={"id_token": token, "state": state}, base_url=BASE
+        )
+        return self._count(
+            f"POST /lti/launch claims={list(claims)} header={header}", response.status_code
+        )
 
     def _sign(self, body: dict[str, Any], header: dict[str, Any]) -> str:
         alg = header.get("alg", "RS256")
@@ -203,9 +263,13 @@ class Fuzzer:
         payload = dumps(body).encode()
         try:
             if alg == "RS256":
-                return jwt.api_jws.encode(payload, self.private_pem, algorithm="RS256", headers=headers)
+                return jwt.api_jws.encode(
+                    payload, self.private_pem, algorithm="RS256", headers=headers
+                )
             if alg == "HS256":  # the algorithm-confusion attack: the public key as an HMAC secret
-                return jwt.api_jws.encode(payload, self.kid.encode() * 4, algorithm="HS256", headers=headers)
+                return jwt.api_jws.encode(
+                    payload, self.kid.encode() * 4, algorithm="HS256", headers=headers
+                )
         except (TypeError, ValueError):
             pass
         head = _b64(json.dumps({"alg": alg, **headers}, default=str).encode())
@@ -232,9 +296,13 @@ def practice_fuzzer(app: Flask) -> Fuzzer:
     with app.app_context():
         key = platform_key()
         return Fuzzer(
-            app=app, issuer=urls.issuer(), client_id=urls.CLIENT_ID,
-            deployment_id=urls.DEPLOYMENT_ID, private_pem=key.private_pem, kid=key.kid,
-        )  # fmt: skip
+            app=app,
+            issuer=urls.issuer(),
+            client_id=urls.CLIENT_ID,
+            deployment_id=urls.DEPLOYMENT_ID,
+            private_pem=key.private_pem,
+            kid=key.kid,
+        )
 
 
 def logged_in(app: Flask, user: Any, role: Role, context: Any) -> FlaskClient:
@@ -253,23 +321,28 @@ FORMS: dict[str, tuple[str, tuple[str, ...]]] = {
     "/certificate/check": ("trainee", ("course_id",)),
     "/grading/comments": ("trainer", ("text",)),
     "/grading/submissions/{anna_submission}/grade": (
-        "trainer", ("version", "feedback", "outcome", "level-criterion", "comment-criterion"),
+        "trainer",
+        ("version", "feedback", "outcome", "level-criterion", "comment-criterion"),
     ),
     "/grading/release": ("trainer", ("confirm", "ids")),
     "/progress/trainee/{anna}/attendance": ("trainer", ("module_id", "date", "hours", "note")),
     "/progress/trainee/{anna}/complete": ("trainer", ("module_id", "reason")),
     "/certificates/{bela_cert}/revoke": ("coordinator", ("reason",)),
     "/coordination/helpers/new": (
-        "coordinator", ("display_name", "school_id", "school_year", "birth_year", "consent_by", "start_date"),
+        "coordinator",
+        ("display_name", "school_id", "school_year", "birth_year", "consent_by", "start_date"),
     ),
     "/coordination/helpers/{helper}": ("coordinator", ("display_name", "school_year", "language")),
-    "/coordination/mentors/{mentor}": ("coordinator", ("languages", "max_helpers", "min_helpers", "availability")),
+    "/coordination/mentors/{mentor}": (
+        "coordinator",
+        ("languages", "max_helpers", "min_helpers", "availability"),
+    ),
     "/coordination/mentors/{mentor}/place": ("coordinator", ("school_id",)),
     "/coordination/programmes": ("coordinator", ("name", "year_ends_on")),
     "/coordination/match": ("coordinator", ("programme_id",)),
     "/admin/platforms": ("admin", ("issuer", "client_id", "name", "auth_login_url", "key_set_url")),
     "/admin/coordinators": ("admin", ("user_id", "query")),
-}  # fmt: skip
+}
 
 
 def form_fields(names: tuple[str, ...]) -> st.SearchStrategy[dict[str, str]]:

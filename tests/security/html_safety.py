@@ -21,13 +21,14 @@ class _Finder(HTMLParser):
         for name, value in attrs:
             if name.startswith("on"):
                 self.problems.append(f"<{tag} {name}={value!r}>")
-            if name in URL_ATTRIBUTES and value and value.strip().lower().startswith(
-                ("javascript:", "vbscript:", "data:text/html")
+            if (
+                name in URL_ATTRIBUTES
+                and value
+                and value.strip().lower().startswith(("javascript:", "vbscript:", "data:text/html"))
             ):
                 self.problems.append(f"<{tag} {name}={value!r}>")
-        if tag == "script":
-            if not dict(attrs).get("src"):
-                self._in_script = True
+        if tag == "script" and not dict(attrs).get("src"):
+            self._in_script = True
         if tag == "img" and dict(attrs).get("src") == "x":
             self.problems.append("<img src=x> (the payload's tag)")
 

@@ -1,8 +1,8 @@
 """Who may reach every endpoint: the table the authorisation matrix checks against app.url_map.
 
 Adding a route without adding it here fails tests/security/test_authorization_matrix.py: decide who
-may use it, then add a line. Values of URL parameters name seeded objects (`world.ids[...]`) or, after
-"=", a literal.
+may use it, then add a line. Values of URL parameters name seeded objects (`world.ids[...]`)
+or, after "=", a literal.
 """
 
 from __future__ import annotations
@@ -10,7 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 EVERYONE = frozenset(
-    {"anonymous", "trainee", "other_trainee", "trainer_elsewhere", "trainer", "coordinator", "admin"}
+    {
+        "anonymous",
+        "trainee",
+        "other_trainee",
+        "trainer_elsewhere",
+        "trainer",
+        "coordinator",
+        "admin",
+    }
 )
 LAUNCHED = EVERYONE - {"anonymous"}
 # Anna's own objects: Anna, her trainer (course A), coordinators and admins.
@@ -75,7 +83,9 @@ POLICY: dict[str, Rule] = {
     "courses.lesson": roles(LAUNCHED, module_id="module_id", lesson_id="lesson_id"),
     "courses.complete_lesson": roles(LAUNCHED, module_id="module_id", lesson_id="lesson_id"),
     "courses.quiz": roles(LAUNCHED, module_id="quiz_module_id"),
-    "courses.quiz_result": roles(LAUNCHED, may_404=True, module_id="quiz_module_id", attempt_no="=1"),
+    "courses.quiz_result": roles(
+        LAUNCHED, may_404=True, module_id="quiz_module_id", attempt_no="=1"
+    ),
     "courses.image": roles(LAUNCHED, may_404=True, module_id="module_id", filename="=nope.png"),
     # progress
     "progress.dashboard": roles(LAUNCHED),
@@ -99,15 +109,17 @@ POLICY: dict[str, Rule] = {
     "grading.save_grade": roles(TRAINER_OF_ANNA, **SUBMISSION),
     "grading.reopen": roles(TRAINER_OF_ANNA, **SUBMISSION),
     "grading.allocate": roles(TRAINER_OF_ANNA, **SUBMISSION),
+    "grading.reopen_for_correction": roles(TRAINER_OF_ANNA, **SUBMISSION),
     "grading.confirm_release": roles(TRAINERS),
     "grading.release_grades": roles(TRAINERS),
     "grading.export_csv": roles(TRAINERS | {"coordinator"}),
     "grading.comment_bank": roles(TRAINERS),
     # The entry belongs to course A's trainer; an admin may or may not tidy it (not checked).
     "grading.delete_comment": Rule(
-        allowed=frozenset({"trainer"}), params={"entry_id": "comment_entry"},
+        allowed=frozenset({"trainer"}),
+        params={"entry_id": "comment_entry"},
         denied=EVERYONE - {"trainer", "admin"},
-    ),  # fmt: skip
+    ),
     # certification
     "certification.mine": roles(LAUNCHED),
     "certification.pdf": roles(OWNER_AND_STAFF, cert_id="anna_cert"),

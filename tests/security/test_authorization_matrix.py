@@ -1,4 +1,4 @@
-"""Every route × every kind of visitor, generated from app.url_map: nobody gets what they should not.
+"""Every route × every kind of visitor, generated from app.url_map: nobody gets what they may not.
 
 The table is tests/security/policy.py; a route missing from it fails here, so a new route cannot
 escape the matrix.
@@ -77,7 +77,11 @@ def test_authorization_matrix(app: Flask, world: World, visitor: str) -> None:
             refused = (401, 403) if policy.may_404 or method in WRITE_METHODS else DENIED
             if status in refused:
                 problems.append(f"{where}: must be allowed")
-        elif policy.kind == SERVICE and visitor == "anonymous" and status not in (400, 401, 403, 404, 405):
+        elif (
+            policy.kind == SERVICE
+            and visitor == "anonymous"
+            and status not in (400, 401, 403, 404, 405)
+        ):
             problems.append(f"{where}: a service API without credentials must refuse")
         elif policy.kind not in (PUBLIC, LTI, PRACTICE, SERVICE, "roles"):
             problems.append(f"{where}: unknown kind {policy.kind}")

@@ -68,7 +68,9 @@ def test_every_post_route_needs_a_csrf_token(
                 if refused:
                     problems.append(f"{method} {url}: documented as exempt but refused")
             elif not refused:
-                problems.append(f"{method} {url} ({kind}) without a token -> {response.status_code}")
+                problems.append(
+                    f"{method} {url} ({kind}) without a token -> {response.status_code}"
+                )
     assert not problems, "\n".join(problems)
     assert exempt_seen == set(CSRF_EXEMPT), "every documented exemption is a real POST route"
 

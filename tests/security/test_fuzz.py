@@ -15,7 +15,7 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.practice_platform import PracticeLms, practice_lms  # noqa: F401
+from tests.practice_platform import PracticeLms
 from tests.security import fuzz_targets as ft
 from tests.security.world import VISITORS, World
 
@@ -23,10 +23,13 @@ FUZZ = settings(
     max_examples=80,
     deadline=None,
     derandomize=True,  # the same examples every CI run: a failure reproduces
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                           HealthCheck.data_too_large],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
     database=None,
-)  # fmt: skip
+)
 
 
 @pytest.fixture
@@ -40,7 +43,9 @@ def _no_5xx(fuzzer: ft.Fuzzer) -> None:
 
 @FUZZ
 @given(params=ft.login_params, method=st.sampled_from(["GET", "POST"]))
-def test_lti_login_survives_any_parameters(fuzzer: ft.Fuzzer, params: dict[str, str], method: str) -> None:
+def test_lti_login_survives_any_parameters(
+    fuzzer: ft.Fuzzer, params: dict[str, str], method: str
+) -> None:
     status = fuzzer.login(params, method)
     assert status < 500
     if not params.get("iss") or not params.get("login_hint"):
@@ -89,7 +94,9 @@ def test_json_endpoints_survive_any_json(
 
 @settings(FUZZ, max_examples=120)
 @given(data=st.data())
-def test_forms_survive_any_fields(app: Flask, world: World, fuzzer: ft.Fuzzer, data: st.DataObject) -> None:
+def test_forms_survive_any_fields(
+    app: Flask, world: World, fuzzer: ft.Fuzzer, data: st.DataObject
+) -> None:
     path, (visitor, names) = data.draw(st.sampled_from(sorted(ft.FORMS.items())))
     assert visitor in VISITORS
     fields = data.draw(ft.form_fields(names))
@@ -99,11 +106,18 @@ def test_forms_survive_any_fields(app: Flask, world: World, fuzzer: ft.Fuzzer, d
 
 @settings(FUZZ, max_examples=40)
 @given(query=st.dictionaries(ft.nasty_text, ft.nasty_text, max_size=4), code=ft.nasty_text)
-def test_public_pages_survive_any_query(app: Flask, world: World, fuzzer: ft.Fuzzer, query: dict[str, str], code: str) -> None:
+def test_public_pages_survive_any_query(
+    app: Flask, world: World, fuzzer: ft.Fuzzer, query: dict[str, str], code: str
+) -> None:
     anonymous = world.client(app, "anonymous")
     coordinator = world.client(app, "coordinator")
-    for who, path in ((anonymous, "/verify"), (anonymous, "/"), (coordinator, "/certificates"),
-                      (coordinator, "/coordination/helpers"), (world.client(app, "trainer"), "/progress/cohort")):
+    for who, path in (
+        (anonymous, "/verify"),
+        (anonymous, "/"),
+        (coordinator, "/certificates"),
+        (coordinator, "/coordination/helpers"),
+        (world.client(app, "trainer"), "/progress/cohort"),
+    ):
         assert fuzzer.get(who, path, query) < 500
     if code:
         assert fuzzer.get(anonymous, f"/verify/{quote(code, safe='')}", {}) < 500

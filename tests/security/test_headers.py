@@ -31,7 +31,9 @@ def test_csp_lets_only_registered_platforms_frame_the_tool(app: Flask, world: Wo
 
 
 def test_private_pages_are_never_cached_and_never_sniffed(app: Flask, world: World) -> None:
-    for visitor, path in [("trainee", p) for p in PRIVATE_PAGES] + [("coordinator", "/certificates")]:
+    for visitor, path in [("trainee", p) for p in PRIVATE_PAGES] + [
+        ("coordinator", "/certificates")
+    ]:
         response = world.client(app, visitor).get(path, base_url="https://tool.test")
         assert response.status_code == 200, path
         assert "no-store" in response.headers["Cache-Control"], path
@@ -45,15 +47,19 @@ def test_private_pages_are_never_cached_and_never_sniffed(app: Flask, world: Wor
 
 
 def test_hsts_and_iframe_cookies_behind_a_tls_proxy(app: Flask, world: World) -> None:
-    """The app sits behind a TLS proxy (ProxyFix, TRUSTED_PROXIES=1): plain HTTP + X-Forwarded-Proto."""
+    """Behind a TLS proxy (ProxyFix, TRUSTED_PROXIES=1): plain HTTP plus X-Forwarded-Proto."""
     client = app.test_client()  # http:// on the wire, https at the proxy
     response = client.get(
         "/lti/login",
-        query_string={"iss": "https://moodle.sec.test", "login_hint": "1", "client_id": "sec-client",
-                      "target_link_uri": "https://tool.test/lti/launch"},
+        query_string={
+            "iss": "https://moodle.sec.test",
+            "login_hint": "1",
+            "client_id": "sec-client",
+            "target_link_uri": "https://tool.test/lti/launch",
+        },
         headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"},
         base_url="http://tool.test",
-    )  # fmt: skip
+    )
     assert response.status_code < 500
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
     cookies = response.headers.getlist("Set-Cookie")
@@ -72,9 +78,7 @@ def test_hsts_and_iframe_cookies_behind_a_tls_proxy(app: Flask, world: World) ->
 
 def test_no_hsts_and_no_secure_cookies_over_plain_http(app: Flask, world: World) -> None:
     """A developer's laptop on http://127.0.0.1: no HSTS (it would stick), Lax cookies."""
-    response = app.test_client().post(
-        "/language", data={"lang": "en"}, base_url="http://tool.test"
-    )
+    response = app.test_client().post("/language", data={"lang": "en"}, base_url="http://tool.test")
     assert "Strict-Transport-Security" not in response.headers
     for cookie in response.headers.getlist("Set-Cookie"):
         assert "Secure" not in cookie and "SameSite=Lax" in cookie

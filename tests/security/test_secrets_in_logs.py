@@ -1,4 +1,4 @@
-"""Secrets never reach the logs: a full launch, an AGS token fetch and a grade release, logged at DEBUG."""
+"""Secrets never reach the logs: a launch, an AGS token fetch and a grade release, at DEBUG."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from flask import Flask
 from lms_plugin.db import db
 from lms_plugin.logging_setup import JsonFormatter
 from tests.faults.seed import course_of, https_client, user_of
-from tests.practice_platform import PracticeLms, practice_lms, run_launch  # noqa: F401
+from tests.practice_platform import PracticeLms, run_launch
 
 WATCHED = ("", "lms_plugin", "werkzeug", "pylti1p3", "lti1p3platform", "urllib3", "requests")
 
@@ -34,7 +34,9 @@ def captured() -> Iterator[_Capture]:
     """Every logger the app and its libraries use, at DEBUG, formatted as deployed (JSON lines)."""
     handler = _Capture()
     saved: list[tuple[logging.Logger, int, bool]] = []
-    names = set(WATCHED) | {n for n in logging.root.manager.loggerDict if n.startswith("lms_plugin")}
+    names = set(WATCHED) | {
+        n for n in logging.root.manager.loggerDict if n.startswith("lms_plugin")
+    }
     for name in names:
         logger = logging.getLogger(name)
         saved.append((logger, logger.level, logger.disabled))
@@ -48,8 +50,10 @@ def captured() -> Iterator[_Capture]:
         logger.disabled = disabled
 
 
-def _record_service_calls(lms: PracticeLms, monkeypatch: pytest.MonkeyPatch) -> list[tuple[bytes, bytes]]:
-    """(request body, response body) of every server-to-server call: assertions and access tokens."""
+def _record_service_calls(
+    lms: PracticeLms, monkeypatch: pytest.MonkeyPatch
+) -> list[tuple[bytes, bytes]]:
+    """(request body, response body) of every server-to-server call: assertions, tokens."""
     seen: list[tuple[bytes, bytes]] = []
     original = lms.transport.send
 
@@ -63,7 +67,9 @@ def _record_service_calls(lms: PracticeLms, monkeypatch: pytest.MonkeyPatch) -> 
     return seen
 
 
-def _secrets(app: Flask, lms: PracticeLms, calls: list[tuple[bytes, bytes]], extra: list[str]) -> dict[str, str]:
+def _secrets(
+    app: Flask, lms: PracticeLms, calls: list[tuple[bytes, bytes]], extra: list[str]
+) -> dict[str, str]:
     import json
     from urllib.parse import parse_qs
 
@@ -99,32 +105,50 @@ def test_no_secret_is_logged_during_launch_token_fetch_and_release(
         context, _link = course_of(practice_lms)
         assignment = get_course("mentor-30h").assignments[0]
         submission = Submission(
-            user_id=user_of(practice_lms, "4").id, context_pk=context.id, course_id="mentor-30h",
-            module_id=assignment.module_id, assignment_id=assignment.id, attempt=1,
-            state="submitted", text="My plan",
-        )  # fmt: skip
+            user_id=user_of(practice_lms, "4").id,
+            context_pk=context.id,
+            course_id="mentor-30h",
+            module_id=assignment.module_id,
+            assignment_id=assignment.id,
+            attempt=1,
+            state="submitted",
+            text="My plan",
+        )
         db.session.add(submission)
         db.session.flush()
         db.session.add(
-            Grade(submission_id=submission.id, state="ready", outcome="pass",
-                  total=assignment.points, feedback="Well argued.")
-        )  # fmt: skip
+            Grade(
+                submission_id=submission.id,
+                state="ready",
+                outcome="pass",
+                total=assignment.points,
+                feedback="Well argued.",
+            )
+        )
         db.session.commit()
         submission_id = submission.id
     released = trainer.post(
-        "/grading/release", data={"confirm": "yes", "ids": [str(submission_id)]},
+        "/grading/release",
+        data={"confirm": "yes", "ids": [str(submission_id)]},
         base_url="https://tool.test",
-    )  # fmt: skip
+    )
     assert released.status_code == 302, released.get_data(as_text=True)[:500]
     released.close()
     with app.app_context():
         deliver_round()
     # A replayed id_token and a garbage one are rejected and logged: the reason, never the token.
-    replay = https_client(app).post("/lti/launch", data={"id_token": anna.id_token, "state": "s" * 20})
+    replay = https_client(app).post(
+        "/lti/launch", data={"id_token": anna.id_token, "state": "s" * 20}
+    )
     assert replay.status_code in (400, 401, 403)
     session_cookie = trainer.get_cookie("lms_session", domain="tool.test")
     assert session_cookie is not None
-    launch_values = [eva.id_token, anna.id_token, session_cookie.value, str(anna.claims.get("nonce", ""))]
+    launch_values = [
+        eva.id_token,
+        anna.id_token,
+        session_cookie.value,
+        str(anna.claims.get("nonce", "")),
+    ]
     secrets = _secrets(app, practice_lms, calls, launch_values)
     assert any(k.startswith("access_token") for k in secrets), "the test fetched an AGS token"
     assert any(k.startswith("client_assertion") for k in secrets)

@@ -26,7 +26,11 @@ def carl(app: Flask, world: World) -> tuple[FlaskClient, int]:
     user = User(platform_id=world.ids["platform"], sub="carl", name="Carl")
     db.session.add(user)
     db.session.flush()
-    db.session.add(Membership(context_pk=world.contexts["a"].id, user_id=user.id, role="trainee", has_launched=True))
+    db.session.add(
+        Membership(
+            context_pk=world.contexts["a"].id, user_id=user.id, role="trainee", has_launched=True
+        )
+    )
     db.session.commit()
     client = app.test_client()
     login(client, user, Role.TRAINEE, world.contexts["a"])
@@ -67,7 +71,9 @@ def _docx_bomb() -> bytes:
     return out.getvalue()
 
 
-def test_content_must_match_the_extension(app: Flask, world: World, carl: tuple[FlaskClient, int]) -> None:
+def test_content_must_match_the_extension(
+    app: Flask, world: World, carl: tuple[FlaskClient, int]
+) -> None:
     client, user_id = carl
     before = _stored(app)
     fakes = {
@@ -84,7 +90,9 @@ def test_content_must_match_the_extension(app: Flask, world: World, carl: tuple[
     assert _stored(app) == before, "nothing refused is left on disk"
 
 
-def test_oversize_uploads_are_refused_with_a_page(app: Flask, world: World, carl: tuple[FlaskClient, int]) -> None:
+def test_oversize_uploads_are_refused_with_a_page(
+    app: Flask, world: World, carl: tuple[FlaskClient, int]
+) -> None:
     client, user_id = carl
     huge = PDF + b"0" * (app.config["MAX_CONTENT_LENGTH"] + 1)
     response = client.post(
@@ -101,9 +109,16 @@ def test_oversize_uploads_are_refused_with_a_page(app: Flask, world: World, carl
 
 @pytest.mark.parametrize(
     "name",
-    ["../../../../etc/passwd.pdf", "..\\..\\windows\\evil.pdf", "/abs/root.pdf", "nul\x00byte.pdf",
-     "evil\u202efdp.pdf", ".htaccess.pdf", "a" * 400 + ".pdf"],
-)  # fmt: skip
+    [
+        "../../../../etc/passwd.pdf",
+        "..\\..\\windows\\evil.pdf",
+        "/abs/root.pdf",
+        "nul\x00byte.pdf",
+        "evil\u202efdp.pdf",
+        ".htaccess.pdf",
+        "a" * 400 + ".pdf",
+    ],
+)
 def test_path_tricks_in_names_stay_inside_the_upload_folder(
     app: Flask, world: World, carl: tuple[FlaskClient, int], name: str
 ) -> None:
@@ -116,11 +131,17 @@ def test_path_tricks_in_names_stay_inside_the_upload_folder(
     assert "\u202e" not in original
     uploads = Path(app.config["UPLOAD_DIR"]).resolve()
     assert (uploads / "submissions" / stored).is_file()
-    for outside in (uploads.parent / "passwd.pdf", Path("/etc/passwd.pdf"), uploads.parent / "evil.pdf"):
+    for outside in (
+        uploads.parent / "passwd.pdf",
+        Path("/etc/passwd.pdf"),
+        uploads.parent / "evil.pdf",
+    ):
         assert not outside.exists()
     from lms_plugin.grading.models import SubmissionFile
 
-    file_id = db.session.scalar(select(SubmissionFile.id).where(SubmissionFile.stored_name == stored))
+    file_id = db.session.scalar(
+        select(SubmissionFile.id).where(SubmissionFile.stored_name == stored)
+    )
     download = client.get(f"/grading/files/{file_id}", base_url="https://tool.test")
     assert download.status_code == 200 and download.data == PDF
     disposition = download.headers["Content-Disposition"]

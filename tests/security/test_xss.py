@@ -22,9 +22,13 @@ def hostile(app_ctx: Flask) -> World:
     from lms_plugin.grading.models import Grade
 
     grade = Grade(
-        submission_id=world.ids["anna_submission"], state="released", outcome="pass", total=8,
-        feedback=PAYLOAD, released_at=utcnow(),
-    )  # fmt: skip
+        submission_id=world.ids["anna_submission"],
+        state="released",
+        outcome="pass",
+        total=8,
+        feedback=PAYLOAD,
+        released_at=utcnow(),
+    )
     db.session.add(grade)
     db.session.commit()
     return world
@@ -47,21 +51,39 @@ def _check(app: Flask, world: World, visitor: str, path: str, *, shown: bool = T
 def test_stored_text_is_escaped_on_every_page_that_shows_it(app: Flask, hostile: World) -> None:
     ids = hostile.ids
     pages = {
-        "trainee": ["/", "/progress/", "/grading/my", f"/grading/assignments/{ids['assignment_id']}",
-                    "/certificate"],
-        "trainer": [f"/grading/submissions/{ids['anna_submission']}",
-                    "/grading/comments", "/progress/cohort", f"/progress/trainee/{ids['anna']}"],
-        "coordinator": ["/certificates", "/coordination/schools", "/coordination/helpers",
-                        f"/coordination/helpers/{ids['helper']}", "/coordination/mentors",
-                        f"/coordination/mentors/{ids['mentor']}"],
-    }  # fmt: skip
+        "trainee": [
+            "/",
+            "/progress/",
+            "/grading/my",
+            f"/grading/assignments/{ids['assignment_id']}",
+            "/certificate",
+        ],
+        "trainer": [
+            f"/grading/submissions/{ids['anna_submission']}",
+            "/grading/comments",
+            "/progress/cohort",
+            f"/progress/trainee/{ids['anna']}",
+        ],
+        "coordinator": [
+            "/certificates",
+            "/coordination/schools",
+            "/coordination/helpers",
+            f"/coordination/helpers/{ids['helper']}",
+            "/coordination/mentors",
+            f"/coordination/mentors/{ids['mentor']}",
+        ],
+    }
     for visitor, paths in pages.items():
         for path in paths:
             _check(app, hostile, visitor, path)
     for path in ("/grading/", "/grading/release", "/coordination/", "/coordination/audit"):
         _check(app, hostile, "admin", path, shown=False)
     # Exports are not HTML: they must not be served as HTML either.
-    for path in ("/certificates.csv", "/coordination/helpers.csv", "/coordination/schools/export.csv"):
+    for path in (
+        "/certificates.csv",
+        "/coordination/helpers.csv",
+        "/coordination/schools/export.csv",
+    ):
         response = hostile.client(app, "coordinator").get(path, base_url="https://tool.test")
         assert MARK in response.get_data(as_text=True) or path.startswith("/certificates")
         response.close()
@@ -70,7 +92,9 @@ def test_stored_text_is_escaped_on_every_page_that_shows_it(app: Flask, hostile:
 
 def test_feedback_preview_escapes_what_the_trainee_types(app: Flask, hostile: World) -> None:
     response = hostile.client(app, "trainee").post(
-        "/grading/preview", json={"text": PAYLOAD + "\n\n" + LINK_PAYLOAD}, base_url="https://tool.test"
+        "/grading/preview",
+        json={"text": PAYLOAD + "\n\n" + LINK_PAYLOAD},
+        base_url="https://tool.test",
     )
     assert response.status_code == 200
     html = response.get_json()["html"]
@@ -78,7 +102,9 @@ def test_feedback_preview_escapes_what_the_trainee_types(app: Flask, hostile: Wo
 
 
 def test_public_verification_escapes_the_revocation_reason(app: Flask, hostile: World) -> None:
-    response = app.test_client().get(f"/verify/{hostile.ids['revoked_code']}", base_url="https://tool.test")
+    response = app.test_client().get(
+        f"/verify/{hostile.ids['revoked_code']}", base_url="https://tool.test"
+    )
     assert response.status_code == 200
     assert not injected_markup(response.get_data(as_text=True))
 
@@ -86,7 +112,8 @@ def test_public_verification_escapes_the_revocation_reason(app: Flask, hostile: 
 def test_csv_import_preview_escapes_cells(app: Flask, hostile: World) -> None:
     csv = (
         "centre_code,centre_name,school_code,school_name,municipality,vocational_fields,target_helpers\n"
-        f'C9,"{PAYLOAD.replace(chr(34), chr(34) * 2)}",S9,"{LINK_PAYLOAD.replace(chr(34), chr(34) * 2)}",'
+        f'C9,"{PAYLOAD.replace(chr(34), chr(34) * 2)}",S9,'
+        f'"{LINK_PAYLOAD.replace(chr(34), chr(34) * 2)}",'
         f"Győr,informatika,3\n"
     )
     from io import BytesIO
@@ -111,7 +138,7 @@ def hostile_course(app: Flask, tmp_path: Path) -> Flask:
     evil = (
         "\n\n<script>alert('md')</script>\n\n"
         '<img src="x" onerror="alert(1)">\n\n'
-        "[click me](javascript:alert(2)) and <a href=\"javascript:alert(3)\">raw</a>\n\n"
+        '[click me](javascript:alert(2)) and <a href="javascript:alert(3)">raw</a>\n\n'
         '<iframe src="https://evil.example/"></iframe>\n\n'
         '<div onclick="alert(4)" style="background:url(javascript:alert(5))">styled</div>\n\n'
         f"![pic](javascript:alert(6)) {MARK}\n"
@@ -131,7 +158,9 @@ def test_course_markdown_is_sanitised(hostile_course: Flask, world: World) -> No
         client = world.client(hostile_course, "trainee")
         with client.session_transaction() as sess:
             sess["lang"] = lang
-        response = client.get(f"/course/{module.id}/lessons/{lesson.id}", base_url="https://tool.test")
+        response = client.get(
+            f"/course/{module.id}/lessons/{lesson.id}", base_url="https://tool.test"
+        )
         assert response.status_code == 200
         html = response.get_data(as_text=True)
         assert MARK in html, "the lesson with the attack is the one shown"

@@ -1,4 +1,4 @@
-"""A seeded programme for the security tests: two courses, the seven kinds of visitor, owned objects.
+"""A seeded programme for the security tests: two courses, seven kinds of visitor, owned objects.
 
 Objects belong to `trainee` (Anna, course A); `other_trainee` (Béla, course A) has the same kinds of
 objects, so a test can check that Anna's ids are refused to Béla and the other way round.
@@ -60,13 +60,16 @@ class World:
 
 
 def seed_world(text: str = "My plan for the school year") -> World:
-    """Create the programme; `text` goes into every user-text field we seed (XSS tests pass payloads)."""
+    """Create the programme; `text` goes into every user-text field (XSS tests pass payloads)."""
     world = World()
     platform = Platform(
-        issuer="https://moodle.sec.test", client_id="sec-client", name="Moodle",
-        auth_login_url="https://moodle.sec.test/auth", auth_token_url="https://moodle.sec.test/token",
+        issuer="https://moodle.sec.test",
+        client_id="sec-client",
+        name="Moodle",
+        auth_login_url="https://moodle.sec.test/auth",
+        auth_token_url="https://moodle.sec.test/token",
         key_set_url="https://moodle.sec.test/certs",
-    )  # fmt: skip
+    )
     platform.deployments.append(Deployment(deployment_id="1"))
     db.session.add(platform)
     db.session.flush()
@@ -78,22 +81,33 @@ def seed_world(text: str = "My plan for the school year") -> World:
     db.session.flush()
     world.ids.update(context_a=world.contexts["a"].id, context_b=world.contexts["b"].id)
     people = {
-        "anna": ("a", Role.TRAINEE, f"Anna {text}"), "bela": ("a", Role.TRAINEE, "Béla Kiss"),
-        "ta": ("a", Role.TRAINER, "Trainer A"), "tb": ("b", Role.TRAINER, "Trainer B"),
-        "coord": (None, None, "Coordinator"), "admin": (None, None, "Admin"),
-    }  # fmt: skip
+        "anna": ("a", Role.TRAINEE, f"Anna {text}"),
+        "bela": ("a", Role.TRAINEE, "Béla Kiss"),
+        "ta": ("a", Role.TRAINER, "Trainer A"),
+        "tb": ("b", Role.TRAINER, "Trainer B"),
+        "coord": (None, None, "Coordinator"),
+        "admin": (None, None, "Admin"),
+    }
     for n, (key, (ctx, role, name)) in enumerate(people.items()):
         user = User(
-            platform_id=platform.id, sub=str(100 + n), name=name,
-            is_coordinator=key == "coord", is_admin=key == "admin",
-        )  # fmt: skip
+            platform_id=platform.id,
+            sub=str(100 + n),
+            name=name,
+            is_coordinator=key == "coord",
+            is_admin=key == "admin",
+        )
         db.session.add(user)
         db.session.flush()
         world.users[key] = user
         world.ids[key] = user.id
         if ctx is not None and role is not None:
             db.session.add(
-                Membership(context_pk=world.contexts[ctx].id, user_id=user.id, role=role.value, has_launched=True)
+                Membership(
+                    context_pk=world.contexts[ctx].id,
+                    user_id=user.id,
+                    role=role.value,
+                    has_launched=True,
+                )
             )
     db.session.flush()
     _certificates(world, text)
@@ -110,19 +124,32 @@ def _certificates(world: World, text: str) -> None:
     now = utcnow()
     for who in ("anna", "bela"):
         cert = Certificate(
-            user_id=world.users[who].id, course_id="mentor-30h", course_version="1",
-            code=new_code(), holder_name=world.users[who].name or who, hours=30.0,
-            valid_from=now, expires_at=now + timedelta(days=3 * 365),
-        )  # fmt: skip
+            user_id=world.users[who].id,
+            course_id="mentor-30h",
+            course_version="1",
+            code=new_code(),
+            holder_name=world.users[who].name or who,
+            hours=30.0,
+            valid_from=now,
+            expires_at=now + timedelta(days=3 * 365),
+        )
         db.session.add(cert)
         db.session.flush()
         world.ids[f"{who}_cert"] = cert.id
         world.ids[f"{who}_code"] = cert.code
     revoked = Certificate(
-        user_id=world.users["bela"].id, course_id="mentor-30h", course_version="1",
-        code=new_code(), holder_name="Béla Kiss", hours=30.0, valid_from=now,
-        expires_at=now + timedelta(days=365), period_no=2, revoked_at=now, revoked_reason=text,
-    )  # fmt: skip
+        user_id=world.users["bela"].id,
+        course_id="mentor-30h",
+        course_version="1",
+        code=new_code(),
+        holder_name="Béla Kiss",
+        hours=30.0,
+        valid_from=now,
+        expires_at=now + timedelta(days=365),
+        period_no=2,
+        revoked_at=now,
+        revoked_reason=text,
+    )
     db.session.add(revoked)
     db.session.flush()
     world.ids["revoked_code"] = revoked.code
@@ -142,17 +169,28 @@ def _submissions(world: World, text: str) -> None:
     world.ids["quiz_module_id"] = course.quizzes[0].module_id
     for who in ("anna", "bela"):
         sub = Submission(
-            user_id=world.users[who].id, context_pk=world.contexts["a"].id, course_id=course.id,
-            module_id=assignment.module_id, assignment_id=assignment.id, attempt=1,
-            state="submitted", text=text, submitted_at=utcnow(),
-        )  # fmt: skip
+            user_id=world.users[who].id,
+            context_pk=world.contexts["a"].id,
+            course_id=course.id,
+            module_id=assignment.module_id,
+            assignment_id=assignment.id,
+            attempt=1,
+            state="submitted",
+            text=text,
+            submitted_at=utcnow(),
+        )
         db.session.add(sub)
         db.session.flush()
         stored, sha = filestore.store(PDF)
         upload = SubmissionFile(
-            submission_id=sub.id, stored_name=stored, original_name=f"{who}-plan.pdf", kind="pdf",
-            mimetype="application/pdf", size=len(PDF), sha256=sha,
-        )  # fmt: skip
+            submission_id=sub.id,
+            stored_name=stored,
+            original_name=f"{who}-plan.pdf",
+            kind="pdf",
+            mimetype="application/pdf",
+            size=len(PDF),
+            sha256=sha,
+        )
         db.session.add(upload)
         db.session.flush()
         world.ids[f"{who}_submission"] = sub.id
@@ -171,7 +209,7 @@ def _coordination(world: World, text: str) -> None:
         Programme,
         School,
         TrainingCentre,
-    )  # fmt: skip
+    )
 
     programme = Programme(name=f"Programme {text}", year_ends_on=date(date.today().year + 1, 6, 30))
     db.session.add(programme)
@@ -179,7 +217,9 @@ def _coordination(world: World, text: str) -> None:
     centre = TrainingCentre(programme_id=programme.id, code="C1", name=f"Centre {text}")
     db.session.add(centre)
     db.session.flush()
-    school = School(programme_id=programme.id, centre_id=centre.id, code="S1", name=f"School {text}")
+    school = School(
+        programme_id=programme.id, centre_id=centre.id, code="S1", name=f"School {text}"
+    )
     db.session.add(school)
     db.session.flush()
     mentor = MentorProfile(user_id=world.users["anna"].id, home_school_id=school.id)
@@ -187,12 +227,19 @@ def _coordination(world: World, text: str) -> None:
     db.session.flush()
     placement = Placement(mentor_id=mentor.id, school_id=school.id)
     helper = PeerHelper(
-        school_id=school.id, display_name=text[:40], school_year=10,
-        start_date=date.today(), birth_year=date.today().year - 16, consent_by="self",
-    )  # fmt: skip
+        school_id=school.id,
+        display_name=text[:40],
+        school_year=10,
+        start_date=date.today(),
+        birth_year=date.today().year - 16,
+        consent_by="self",
+    )
     db.session.add_all([placement, helper])
     db.session.flush()
     world.ids.update(
-        programme=programme.id, school=school.id, mentor=mentor.id, placement=placement.id,
+        programme=programme.id,
+        school=school.id,
+        mentor=mentor.id,
+        placement=placement.id,
         helper=helper.id,
-    )  # fmt: skip
+    )
