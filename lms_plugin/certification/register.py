@@ -26,9 +26,7 @@ class RegisterRow:
     state: State
 
 
-def _apply_org_filter(
-    query: Select[Certificate], filters: RegisterFilter
-) -> Select[Certificate]:
+def _apply_org_filter(query: Select[Certificate], filters: RegisterFilter) -> Select[Certificate]:
     """Restrict to mentors whose home school is in the school or centre (coordination's data)."""
     if filters.school_id is None and filters.centre_id is None:
         return query

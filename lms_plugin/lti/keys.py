@@ -1,4 +1,4 @@
-"""The tool's RSA signing keys in the instance folder: one active, older ones published for a grace period."""
+"""The tool's RSA signing keys in instance/: one active, older ones published for a grace period."""
 
 from __future__ import annotations
 
