@@ -24,7 +24,7 @@ $(NODE_STAMP): package.json package-lock.json
 
 install: $(STAMP) $(NODE_STAMP)
 
-init: install
+init: $(STAMP)
 	$(BIN)/flask --app lms_plugin init
 
 run: init
