@@ -143,7 +143,7 @@ def revoke(cert_id: int) -> WerkzeugResponse:
     try:
         services.revoke(cert, launch.user, request.form.get("reason", ""))
     except DomainError as exc:
-        flash(_(exc.message), "danger")
+        flash(exc.message, "danger")
         return redirect(url_for("certification.register"))
     db.session.commit()
     flash(_("Certificate %(code)s revoked.", code=cert.code), "success")

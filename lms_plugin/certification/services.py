@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -34,6 +35,12 @@ def normalise_code(code: str) -> str:
     """Accept codes typed in lower case, with spaces or without dashes."""
     clean = "".join(ch for ch in code.upper() if ch.isalnum())
     return "-".join(clean[i : i + 5] for i in range(0, len(clean), 5))
+
+
+def state_label(state: str) -> str:
+    """The certificate state in the reader's language."""
+    labels = {"valid": _("valid"), "expired": _("expired"), "revoked": _("revoked")}
+    return labels.get(state, state)
 
 
 def certificate_state(cert: Certificate, at: datetime | None = None) -> State:
@@ -130,7 +137,7 @@ def _issue(
 ) -> Certificate:
     user = db.session.get(User, user_id)
     if user is None:
-        raise DomainError("Unknown user.")
+        raise DomainError(_("Unknown user."))
     now = utcnow()
     years = int(course.certification.validity_years)
     start = now
@@ -210,9 +217,9 @@ def revoke(cert: Certificate, by: User, reason: str) -> Certificate:
     """Revoke with a reason (shown on the verification page)."""
     reason = reason.strip()
     if len(reason) < 3:
-        raise DomainError("Give the reason for the revocation.")
+        raise DomainError(_("Give the reason for the revocation."))
     if cert.revoked_at is not None:
-        raise DomainError("This certificate is already revoked.")
+        raise DomainError(_("This certificate is already revoked."))
     cert.revoked_at = utcnow()
     cert.revoked_reason = reason[:1000]
     cert.revoked_by_id = by.id

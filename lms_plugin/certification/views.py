@@ -34,6 +34,11 @@ def _verify_limit() -> str:
     return str(current_app.config["VERIFY_RATE_LIMIT"])
 
 
+@bp.app_context_processor
+def _state_labels() -> dict[str, object]:
+    return {"state_label": services.state_label}
+
+
 def _lang(value: str | None) -> str:
     languages: list[str] = current_app.config["LANGUAGES"]
     if value in languages:

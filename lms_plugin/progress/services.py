@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from lms_plugin.accounts.models import User
@@ -328,7 +329,7 @@ def _audit(
 def _check_reason(reason: str) -> str:
     reason = reason.strip()
     if len(reason) < 3:
-        raise DomainError("Give a reason (it is kept in the audit log).")
+        raise DomainError(_("Give a reason (it is kept in the audit log)."))
     return reason[:1000]
 
 
@@ -346,7 +347,7 @@ def mark_module_complete(
             ModuleOverride.module_id == module.id,
         )
     ):
-        raise DomainError("This module is already marked complete by a trainer.")
+        raise DomainError(_("This module is already marked complete by a trainer."))
     db.session.add(
         ModuleOverride(
             user_id=user_id, course_id=course.id, module_id=module.id, by_id=actor.id, reason=reason
@@ -379,9 +380,9 @@ def record_attendance(
     reason = _check_reason(reason)
     module = course.module(module_id)
     if float(module.face_to_face_hours) <= 0:
-        raise DomainError("This module has no face-to-face workshop.")
+        raise DomainError(_("This module has no face-to-face workshop."))
     if not 0 < hours <= float(module.face_to_face_hours):
-        raise DomainError("Hours must be more than 0 and at most the workshop's length.")
+        raise DomainError(_("Hours must be more than 0 and at most the workshop's length."))
     row = db.session.scalar(
         select(Attendance).where(
             Attendance.user_id == user_id,

@@ -220,7 +220,7 @@ def mark_complete(user_id: int) -> WerkzeugResponse:
         )
     except DomainError as exc:
         db.session.rollback()
-        flash(_(exc.message), "danger")
+        flash(exc.message, "danger")
         return redirect(url_for("progress.trainee", user_id=user.id))
     db.session.commit()
     flash(_("Module marked complete."), "success")
@@ -255,7 +255,7 @@ def attendance(user_id: int) -> WerkzeugResponse:
         )
     except DomainError as exc:
         db.session.rollback()
-        flash(_(exc.message), "danger")
+        flash(exc.message, "danger")
         return redirect(url_for("progress.trainee", user_id=user.id))
     db.session.commit()
     flash(_("Attendance recorded."), "success")
