@@ -6,9 +6,21 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 export FLASK_APP := lms_plugin
 
-.PHONY: run test lint typecheck init install bench translations
+.PHONY: run test lint typecheck init install bench translations services
+
+# What `make test` needs from Debian beyond Python: Chromium and fonts (browser tests), Node and npm
+# (axe-core), the venv module. Missing pieces (or any run as root, e.g. CI) go through
+# scripts/services.sh, which installs them idempotently and starts PostgreSQL and Redis.
+# `make run` does not need any of it.
+SERVICES_SCRIPT ?= scripts/services.sh
+CHROMIUM ?= /usr/bin/chromium
+TEST_FONT ?= /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+TEST_PREREQUISITES_PRESENT = [ -x $(CHROMIUM) ] && command -v node >/dev/null \
+	&& command -v npm >/dev/null && [ -f $(TEST_FONT) ] \
+	&& $(PY) -c 'import ensurepip, venv' 2>/dev/null
 
 $(BIN)/python:
+	@$(PY) -c 'import ensurepip, venv' 2>/dev/null || { echo "Python's venv module is missing: apt-get install python3-venv (or run 'bash scripts/services.sh')"; exit 1; }
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
@@ -27,10 +39,9 @@ install: $(STAMP) $(NODE_STAMP)
 init: $(STAMP)
 	$(BIN)/flask --app lms_plugin init
 
+# The web server and the score-delivery worker in one process (lms_plugin/lti/worker.py).
 run: init
-	@echo "Tool:          http://127.0.0.1:5000/"
-	@echo "Practice LMS:  http://127.0.0.1:5000/practice/"
-	$(BIN)/flask --app lms_plugin run --host 127.0.0.1 --port 5000
+	$(BIN)/flask --app lms_plugin serve --host 127.0.0.1 --port 5000
 
 lint: install
 	$(BIN)/ruff check lms_plugin tests bench
@@ -43,7 +54,15 @@ translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o lms_plugin/translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i lms_plugin/translations/messages.pot -d lms_plugin/translations --no-fuzzy-matching --ignore-obsolete
 
-test: install
+services:
+	@if [ "$$(id -u)" -eq 0 ] || ! { $(TEST_PREREQUISITES_PRESENT); }; then \
+	  echo "bash $(SERVICES_SCRIPT) (Chromium, fonts, Node, PostgreSQL, Redis)"; \
+	  bash $(SERVICES_SCRIPT) >/dev/null; \
+	fi
+
+# services first, even under make -j: install needs npm, the browser tests need Chromium.
+test: services
+	@$(MAKE) --no-print-directory install
 	$(BIN)/python -m pytest
 	$(MAKE) --no-print-directory lint typecheck
 

@@ -61,6 +61,7 @@ def populate() -> tuple[object, int, int]:
         users = [
             {
                 "platform_id": platform.id,
+                "issuer": platform.issuer,
                 "sub": str(10_000 + i),
                 "name": f"Trainee {i:05d}",
                 "is_coordinator": False,

@@ -26,6 +26,7 @@ FEATURES = (
     "coordination",
     "admin",
     "ops",
+    "jobs",
 )
 
 
@@ -50,6 +51,9 @@ def create_app(
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
         )
+    from lms_plugin.input_guard import register_input_guard
+
+    register_input_guard(app)  # before the blueprints: routes take the bounded `int` converter
     register_extensions(app)
     register_features(app)
     # The practice LMS's tables are part of the schema even when it is not mounted.

@@ -33,8 +33,26 @@ class Defaults:
     STALLED_DAYS = 14
     HELPER_CONSENT_AGE = 16
     JWT_LEEWAY_SECONDS = 5
-    # Hosts allowed to use LTI Dynamic Registration (empty: any; set it in production).
+    # LTI Dynamic Registration (docs/security.md, "Registration"): off unless turned on, in every
+    # environment. Allowed platforms are named by origin, "https://moodle.example.hu" or
+    # "https://moodle.test:8443": scheme, host and port must match exactly. A registration creates
+    # a NEW platform, pending until a tool administrator activates it, unless its origin is also
+    # in LTI_REGISTRATION_TRUSTED_ORIGINS (then it is active at once).
+    LTI_DYNAMIC_REGISTRATION = False
+    LTI_REGISTRATION_ALLOWED_ORIGINS: list[str] = []
+    LTI_REGISTRATION_TRUSTED_ORIGINS: list[str] = []
+    # Deprecated alias: host names, read as https://<host> (the "*" wildcard is ignored).
     LTI_REGISTRATION_ALLOWED_HOSTS: list[str] = []
+    # Outbound calls (docs/security.md, "Outbound calls"): HTTPS to public addresses only, on the
+    # platform's own origins, no redirects, answers cut at LTI_OUTBOUND_MAX_BYTES.
+    # LTI_OUTBOUND_ALLOWED_ORIGINS: origins the tool may call even on private addresses or over
+    # http, and that a platform's endpoints may use beside its issuer's origin (the Moodle test kit:
+    # ["https://moodle.test:8443"]). LTI_OUTBOUND_ALLOW_PRIVATE: any private/loopback address.
+    LTI_OUTBOUND_ALLOWED_ORIGINS: list[str] = []
+    LTI_OUTBOUND_ALLOW_PRIVATE = False
+    LTI_OUTBOUND_ALLOW_HTTP = False
+    LTI_OUTBOUND_MAX_BYTES = 1024 * 1024
+    LTI_OUTBOUND_TOTAL_SECONDS = 30
     LTI_JWKS_REFETCH_COOLDOWN = 10  # seconds between JWKS re-fetches for unknown kids
     NRPS_SYNC_MINUTES = 15
     WTF_CSRF_TIME_LIMIT = None
@@ -49,10 +67,17 @@ class Defaults:
     CACHE_THRESHOLD = 20_000
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    LTI_RATE_LIMIT = "60 per minute"
+    # Refused LTI logins/launches per client address and per issuer before further requests get
+    # 429 (good traffic is never counted; a launch with a state our login issued always passes).
+    LTI_FAILURE_LIMIT = "30 per minute"
+    LTI_ISSUER_FAILURE_LIMIT = "300 per minute"
+    LTI_REGISTER_RATE_LIMIT = "10 per minute"
     VERIFY_RATE_LIMIT = "30 per minute"
     REDIS_URL: str | None = None
-    TRUSTED_PROXIES = 1
+    # How many proxies in front set X-Forwarded-For/-Proto/-Host (docs/security.md, "Proxies").
+    # 0 (make run): the headers are ignored, so nobody can pick their own address for the rate
+    # limits. Behind nginx on the same host: 1 (deploy/lms.env.example).
+    TRUSTED_PROXIES = 0
     LOG_LEVEL = "INFO"
 
 
@@ -81,12 +106,58 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     if app.config["REDIS_URL"] and app.config["CACHE_TYPE"] == "SimpleCache":
         app.config["CACHE_TYPE"] = "RedisCache"
         app.config["CACHE_REDIS_URL"] = app.config["REDIS_URL"]
+    if overrides:
+        app.extensions["lms_config_overrides"] = dict(overrides)
     if app.config["ENV"] == "production":
-        check_production(app.config)
+        enforce_production(app)
 
 
 class ConfigError(RuntimeError):
     """A setting that makes the tool unsafe or unable to start."""
+
+
+# The one command that may load a production app that does not pass the checks yet: it creates
+# what they require (secret key, tool key, schema), then runs them itself.
+SETUP_COMMAND = "init"
+
+
+def enforce_production(app: Flask) -> None:
+    """Run the production checks; while the `flask` command line is still choosing its command,
+    keep the failure for it (see `deferred_production_problem`) so that `init` can run."""
+    try:
+        check_production(app.config)
+    except ConfigError as problem:
+        if not _loading_for_flask_command_line():
+            raise
+        app.extensions["lms_production_problem"] = problem
+
+
+def deferred_production_problem(app: Flask) -> ConfigError | None:
+    """The production check's failure kept while the command line loaded the app, if any."""
+    problem = app.extensions.get("lms_production_problem")
+    return problem if isinstance(problem, ConfigError) else None
+
+
+def _loading_for_flask_command_line() -> bool:
+    """True while `flask --app lms_plugin <command>` loads the app to look its command up.
+
+    gunicorn, `flask run` and tests build the app outside that step and get the error at once.
+    """
+    import click
+    from flask.cli import FlaskGroup
+
+    ctx = click.get_current_context(silent=True)
+    return ctx is not None and isinstance(ctx.command, FlaskGroup)
+
+
+def adopt_generated_secret(app: Flask, secret: str) -> bool:
+    """Use the secret key `init` just wrote to instance/config.py, unless LMS_SECRET_KEY or the
+    caller's overrides set one (they win over the file, as at every start). True when adopted."""
+    overrides: dict[str, Any] = app.extensions.get("lms_config_overrides") or {}
+    if "LMS_SECRET_KEY" in os.environ or "SECRET_KEY" in overrides:
+        return False
+    app.config["SECRET_KEY"] = secret
+    return True
 
 
 def check_production(config: dict[str, Any]) -> None:
@@ -107,12 +178,14 @@ def check_production(config: dict[str, Any]) -> None:
             f"No tool key in {keys_dir}: run 'flask --app lms_plugin init' "
             "or set LMS_TOOL_KEYS_DIR."
         )
-    if not config.get("LTI_REGISTRATION_ALLOWED_HOSTS"):
+    allowed = config.get("LTI_REGISTRATION_ALLOWED_ORIGINS") or config.get(
+        "LTI_REGISTRATION_ALLOWED_HOSTS"
+    )
+    if config.get("LTI_DYNAMIC_REGISTRATION") and not allowed:
         raise ConfigError(
-            "Say which Moodle sites may register the tool by Dynamic Registration: set "
-            "LMS_LTI_REGISTRATION_ALLOWED_HOSTS='[\"moodle.example.hu\"]' "
-            "(or '[\"*\"]' to allow any, "
-            "which lets any site that reaches /lti/register add itself)."
+            "Dynamic registration is on but no Moodle site may use it: set "
+            "LMS_LTI_REGISTRATION_ALLOWED_ORIGINS='[\"https://moodle.example.hu\"]' "
+            "or switch it off with LMS_LTI_DYNAMIC_REGISTRATION=false."
         )
     sqlite = str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite")
     if sqlite and not os.environ.get("LMS_ALLOW_SQLITE_IN_PRODUCTION"):

@@ -1,12 +1,13 @@
-"""Language selection and formatting: a switch made in this session, the launch's locale, the
-user's stored choice, then the programme default (hu)."""
+"""Language selection and formatting: a switch made in this session, the page's own language
+(a certificate's), the launch's locale, the user's stored choice; without a launch, the browser's
+Accept-Language; then the programme default (hu)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, has_request_context, session
+from flask import Flask, Response, current_app, g, has_request_context, request, session
 
 
 def normalise_locale(code: str | None) -> str | None:
@@ -21,9 +22,11 @@ def normalise_locale(code: str | None) -> str | None:
 def select_locale() -> str:
     """Flask-Babel's locale selector.
 
-    A switch pressed in this session wins (a new launch clears it); then the locale the launch
-    brought (`launch_presentation.locale`); then what the user chose earlier (stored on the user);
-    then the programme default. A launch in a language we do not offer (`pt_br`) falls through.
+    A switch pressed in this session wins (a new launch clears it); then the language the page
+    itself is in (`use_page_locale`: a certificate's); then the locale the launch brought
+    (`launch_presentation.locale`); then what the user chose earlier (stored on the user); a
+    visitor without a launch gets the best of the browser's Accept-Language; then the programme
+    default. A language we do not offer (`pt_br`) falls through.
     """
     default = str(current_app.config["BABEL_DEFAULT_LOCALE"])
     if not has_request_context():
@@ -31,13 +34,28 @@ def select_locale() -> str:
     chosen = normalise_locale(session.get("lang"))
     if chosen:
         return chosen
+    page = normalise_locale(g.get("page_locale"))
+    if page:
+        return page
     launched = normalise_locale(session.get("launch_locale"))
     if launched:
         return launched
     from flask_login import current_user
 
-    preferred = normalise_locale(getattr(current_user, "preferred_language", None))
-    return preferred or default
+    if getattr(current_user, "is_authenticated", False):
+        preferred = normalise_locale(getattr(current_user, "preferred_language", None))
+        return preferred or default
+    g.locale_from_browser = True  # the answer depends on Accept-Language: say so (Vary)
+    supported: list[str] = current_app.config["LANGUAGES"]
+    return request.accept_languages.best_match(supported) or default
+
+
+def use_page_locale(code: str | None) -> None:
+    """Show this request's page in `code` (when offered) unless the visitor switched language."""
+    from flask_babel import refresh
+
+    g.page_locale = code
+    refresh()  # Babel keeps the locale it chose earlier in the request
 
 
 def select_timezone() -> str:
@@ -70,18 +88,31 @@ def register(app: Flask) -> None:
     def _lang() -> dict[str, str]:
         return {"current_lang": select_locale()}
 
+    @app.after_request
+    def _vary_on_accept_language(response: Response) -> Response:
+        if g.get("locale_from_browser"):
+            response.vary.add("Accept-Language")
+        return response
+
 
 def compile_catalogs(directory: str | None = None) -> list[str]:
-    """Compile every messages.po under translations/ to .mo (what `pybabel compile` does)."""
+    """Compile every messages.po under translations/ to .mo (what `pybabel compile` does) unless
+    its .mo is already newer."""
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
     root = Path(directory) if directory else Path(__file__).resolve().parent / "translations"
     done = []
     for po_path in sorted(root.glob("*/LC_MESSAGES/messages.po")):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            # Up to date: nothing to write (a production install's code folder is read-only
+            # for the service user that runs init).
+            done.append(po_path.parent.parent.name)
+            continue
         with po_path.open("rb") as handle:
             catalog = read_po(handle, locale=po_path.parent.parent.name)
-        with po_path.with_suffix(".mo").open("wb") as handle:
+        with mo_path.open("wb") as handle:
             write_mo(handle, catalog, use_fuzzy=False)
         done.append(po_path.parent.parent.name)
     return done

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from typing import Any
 
@@ -12,6 +13,26 @@ from flask import Flask, Response, g, request
 SECRET_FIELDS = frozenset(
     {"id_token", "JWT", "client_assertion", "csrf_token", "password", "state"}
 )
+
+
+# One-time launch tokens in URLs (/lti/resume/<token>, /lti/continue/<token>) are credentials.
+_TOKEN_PATH = re.compile(r"(/lti/(?:resume|continue)/)[^/?\s\"]+")
+
+
+def redact_path(path: str) -> str:
+    """The path with secret segments replaced: /lti/resume/<token> → /lti/resume/[redacted]."""
+    return _TOKEN_PATH.sub(r"\1[redacted]", path)
+
+
+class RedactTokens(logging.Filter):
+    """Redact launch tokens from other loggers' lines (the development server's request log)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args and isinstance(record.args, tuple):
+            record.args = tuple(redact_path(a) if isinstance(a, str) else a for a in record.args)
+        if isinstance(record.msg, str):
+            record.msg = redact_path(record.msg)
+        return True
 
 
 class JsonFormatter(logging.Formatter):
@@ -42,6 +63,9 @@ def configure(app: Flask) -> None:
     logger.propagate = False
     app.logger.handlers[:] = [handler]
     app.logger.setLevel(app.config["LOG_LEVEL"])
+    werkzeug_log = logging.getLogger("werkzeug")
+    if not any(isinstance(f, RedactTokens) for f in werkzeug_log.filters):
+        werkzeug_log.addFilter(RedactTokens())
 
     @app.before_request
     def _start_timer() -> None:
@@ -56,7 +80,7 @@ def configure(app: Flask) -> None:
             extra={
                 "data": {
                     "method": request.method,
-                    "path": request.path,
+                    "path": redact_path(request.path),
                     "status": response.status_code,
                     "ms": round(elapsed, 1) if elapsed is not None else None,
                     "user": g.get("log_user_id"),

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Install (Debian packages) and start what the full test suite needs: PostgreSQL, Redis, Chromium,
-# fonts. Idempotent. Prints the PostgreSQL URL to use as TEST_DATABASE_URL on its last line.
+# fonts, Node and npm (axe-core), Python's venv module. Idempotent; `make test` calls it when
+# something is missing or when run as root. Prints the PostgreSQL URL to use as TEST_DATABASE_URL
+# on its last line (everything else goes to stderr).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 SUDO=""
@@ -11,7 +13,9 @@ need=()
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
-command -v node >/dev/null 2>&1 || need+=(nodejs npm)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
+python3 -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing: ${need[*]}" >&2
   $SUDO apt-get update -qq >&2

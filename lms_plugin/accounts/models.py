@@ -1,4 +1,4 @@
-"""Users (identified by platform + sub), LMS contexts, memberships and resource links."""
+"""Users (identified by issuer + sub), LMS contexts, memberships and resource links."""
 
 from __future__ import annotations
 
@@ -6,8 +6,18 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    Connection,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    false,
+    text,
+)
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from lms_plugin.db import Base, created_at, intpk, utcnow
 
@@ -22,13 +32,20 @@ class Role(StrEnum):
 
 
 class User(UserMixin, Base):
-    """A person as one platform knows them: (platform, sub) is their identity."""
+    """A person as LTI defines them: (issuer, sub). Every registration of one Moodle shares them.
+
+    `platform_id` is the registration they first came through (kept for reference and tenancy);
+    it is not part of the identity.
+    """
 
     __tablename__ = "users"
-    __table_args__ = (UniqueConstraint("platform_id", "sub"),)
+    __table_args__ = (UniqueConstraint("issuer", "sub"),)
 
     id: Mapped[intpk]
-    platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id", ondelete="CASCADE"))
+    platform_id: Mapped[int] = mapped_column(
+        ForeignKey("platforms.id", ondelete="CASCADE"), index=True
+    )
+    issuer: Mapped[str] = mapped_column(String(255))
     sub: Mapped[str] = mapped_column(String(255))
     name: Mapped[str | None] = mapped_column(String(255))
     given_name: Mapped[str | None] = mapped_column(String(255))
@@ -37,6 +54,11 @@ class User(UserMixin, Base):
     preferred_language: Mapped[str | None] = mapped_column(String(8))
     is_coordinator: Mapped[bool] = mapped_column(default=False)
     is_admin: Mapped[bool] = mapped_column(default=False)
+    # Manages every tenant (granted on the command line: `flask accounts grant-tool-admin`).
+    is_tool_admin: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Copied into the session at login; bumping it ends every session of the user (logout,
+    # revoked rights): a copied cookie carries the old number and is refused.
+    session_version: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     created_at: Mapped[created_at]
     last_seen_at: Mapped[datetime | None]
 
@@ -47,6 +69,17 @@ class User(UserMixin, Base):
         """The name to show; platforms may send none."""
         full = " ".join(p for p in (self.family_name, self.given_name) if p)
         return self.name or full or f"#{self.sub}"
+
+
+@event.listens_for(User, "before_insert")
+def _fill_issuer(_mapper: Mapper[User], connection: Connection, user: User) -> None:
+    """A user created with only their registration gets that registration's issuer."""
+    if not user.issuer and user.platform_id is not None:
+        user.issuer = str(
+            connection.scalar(
+                text("SELECT issuer FROM platforms WHERE id = :id"), {"id": user.platform_id}
+            )
+        )
 
 
 class LmsContext(Base):
@@ -66,6 +99,8 @@ class LmsContext(Base):
     memberships_url: Mapped[str | None] = mapped_column(Text)
     lineitems_url: Mapped[str | None] = mapped_column(Text)
     ags_scopes: Mapped[str | None] = mapped_column(Text)
+    # The language of the people who read this course's gradebook (the teachers' launch locale).
+    gradebook_locale: Mapped[str | None] = mapped_column(String(16))
     roster_synced_at: Mapped[datetime | None]
     created_at: Mapped[created_at]
 
@@ -107,4 +142,19 @@ class ResourceLink(Base):
     title: Mapped[str | None] = mapped_column(String(255))
     target: Mapped[str | None] = mapped_column(String(255))
     lineitem_url: Mapped[str | None] = mapped_column(Text)
+    # The resourceId of that column as the platform reported it ("" when it has none).
+    lineitem_resource_id: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[created_at]
+
+
+class Autosave(Base):
+    """What a user typed into a form, saved as they type (restored when the page reloads)."""
+
+    __tablename__ = "autosaves"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+    data: Mapped[str] = mapped_column(Text, default="{}")  # JSON: field name -> text
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

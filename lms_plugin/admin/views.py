@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
 from lms_plugin.accounts.current import require_launch, roles_required
-from lms_plugin.accounts.models import Role, User
-from lms_plugin.admin.forms import CoordinatorForm, PlatformForm
+from lms_plugin.accounts.models import Role
+from lms_plugin.accounts.tenants import managed_platforms, manages, require_manages
+from lms_plugin.admin.forms import PlatformForm
 from lms_plugin.db import db
 from lms_plugin.errors import DomainError
 from lms_plugin.lti import platforms
@@ -23,7 +23,10 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 def platforms_page() -> str | Response:
     """List the registrations; add one (or a deployment to one) by hand."""
     form = PlatformForm()
-    if form.validate_on_submit():
+    launch = require_launch()
+    if form.validate_on_submit() and not manages(launch.user, launch.role, form.issuer.data):
+        flash(_("You can register platforms of your own tenant only."), "danger")
+    elif form.validate_on_submit():
         try:
             platform, deployment = platforms.add_platform(
                 issuer=form.issuer.data or "",
@@ -48,7 +51,9 @@ def platforms_page() -> str | Response:
                 "success",
             )
             return redirect(url_for("admin.platforms"))
-    return render_template("admin/platforms.html", form=form, platforms=platforms.list_platforms())
+    return render_template(
+        "admin/platforms.html", form=form, platforms=managed_platforms(platforms.list_platforms())
+    )
 
 
 @bp.post("/platforms/<int:platform_id>/active")
@@ -56,7 +61,14 @@ def platforms_page() -> str | Response:
 def platform_active(platform_id: int) -> Response:
     """Deactivate (or re-activate) a registration; an admin cannot lock out their own platform."""
     platform = db.get_or_404(Platform, platform_id)
+    require_manages(platform.issuer)  # another tenant's registration: 404
     active = request.form.get("active") == "1"
+    if active and platform.status == "pending" and not require_launch().is_tool_admin:
+        # A platform that registered itself is approved by a tool administrator only.
+        flash(
+            _("Only a tool administrator can activate a platform that registered itself."), "danger"
+        )
+        return redirect(url_for("admin.platforms"))
     if not active and require_launch().user.platform_id == platform.id:
         flash(
             _("You are signed in through this platform: you cannot deactivate it here."), "danger"
@@ -68,57 +80,6 @@ def platform_active(platform_id: int) -> Response:
     return redirect(url_for("admin.platforms"))
 
 
-@bp.route("/coordinators", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
-def coordinators() -> str | Response:
-    """Who has coordinator rights; grant them by Moodle user id or from a name search."""
-    launch = require_launch()
-    form = CoordinatorForm()
-    if request.method == "GET" and not form.issuer.data:
-        own = db.session.get(Platform, launch.user.platform_id)
-        form.issuer.data = own.issuer if own else ""
-    if form.validate_on_submit():
-        try:
-            platforms.set_coordinator(form.issuer.data or "", (form.sub.data or "").strip(), True)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("Coordinator rights granted."), "success")
-            return redirect(url_for("admin.coordinators"))
-    query = request.args.get("q", "").strip()
-    found: list[User] = []
-    if query:
-        like = f"%{query}%"
-        found = list(
-            db.session.scalars(
-                select(User)
-                .where(or_(User.name.ilike(like), User.email.ilike(like), User.sub == query))
-                .order_by(User.name)
-                .limit(50)
-            )
-        )
-    current = list(db.session.scalars(select(User).where(User.is_coordinator).order_by(User.name)))
-    return render_template(
-        "admin/coordinators.html", form=form, coordinators=current, found=found, query=query
-    )
+from lms_plugin.admin import coordinator_views  # noqa: E402 - adds the coordinator routes to bp
 
-
-@bp.post("/coordinators/<int:user_id>")
-@roles_required(Role.ADMIN)
-def coordinator_set(user_id: int) -> Response:
-    """Grant (grant=1) or revoke coordinator rights for one user."""
-    user = db.get_or_404(User, user_id)
-    try:
-        if request.form.get("grant") == "1":
-            platforms.grant_coordinator_to(user)
-        else:
-            platforms.revoke_coordinator_from(user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        return redirect(url_for("admin.coordinators"))
-    db.session.commit()
-    flash(_("Saved."), "success")
-    return redirect(url_for("admin.coordinators"))
+__all__ = ["bp", "coordinator_views"]

@@ -12,9 +12,15 @@ from lms_plugin.db import db
 
 
 def can_see(launch: CurrentLaunch, cert: Certificate) -> bool:
-    """Holder, coordinator/admin, or a trainer of a course where the holder is a trainee."""
-    if cert.user_id == launch.user.id or launch.is_coordinator:
+    """Holder; coordinators and admins within their scope or tenant; or a trainer of a course
+    where the holder is a trainee."""
+    if cert.user_id == launch.user.id:
         return True
+    if launch.is_coordinator or launch.role == Role.ADMIN:
+        from lms_plugin.coordination.scope import may_read_person
+
+        if may_read_person(launch, cert.user_id):
+            return True
     if launch.is_trainer and launch.context_pk is not None:
         member = db.session.scalar(
             select(Membership.id).where(

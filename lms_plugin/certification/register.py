@@ -18,6 +18,8 @@ class RegisterFilter:
     school_id: int | None = None
     centre_id: int | None = None
     query: str | None = None
+    # The viewer's coordination scope as `Scope.params()` (None: everything, e.g. the CLI).
+    scope: dict[str, object] | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,12 @@ def register_rows(filters: RegisterFilter, limit: int | None) -> list[RegisterRo
     if filters.query:
         query = query.where(Certificate.holder_name.ilike(f"%{filters.query}%"))
     query = _apply_org_filter(query, filters)
+    if filters.scope is not None:
+        from lms_plugin.coordination.scope import Scope
+
+        in_scope = Scope.from_params(filters.scope).users()
+        if in_scope is not None:
+            query = query.where(Certificate.user_id.in_(in_scope))
     if limit is not None:
         query = query.limit(limit)
     return [RegisterRow(cert, certificate_state(cert, now)) for cert in db.session.scalars(query)]

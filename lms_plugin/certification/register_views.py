@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
 from collections.abc import Iterator
 
 from flask import (
@@ -22,20 +19,23 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from lms_plugin.accounts.current import require_launch, roles_required
 from lms_plugin.accounts.models import Role
-from lms_plugin.certification import services
+from lms_plugin.certification import exports, services
 from lms_plugin.certification.models import Certificate
-from lms_plugin.certification.pdf import render_pdf
 from lms_plugin.certification.register import RegisterFilter, register_rows
-from lms_plugin.certification.texts import certificate_text, verify_url
+from lms_plugin.certification.texts import verify_url
 from lms_plugin.certification.views import bp
+from lms_plugin.coordination.scope import current_scope, may_read_person
+from lms_plugin.csv_export import BOM, SafeCsv
 from lms_plugin.db import db
 from lms_plugin.errors import DomainError
+from lms_plugin.input_guard import parse_int
+from lms_plugin.jobs import services as jobs
 
 
 def _filter() -> RegisterFilter:
     def _int(name: str) -> int | None:
         value = request.args.get(name, "")
-        return int(value) if value.isdigit() else None
+        return parse_int(value)
 
     state = request.args.get("state", "")
     return RegisterFilter(
@@ -43,6 +43,7 @@ def _filter() -> RegisterFilter:
         school_id=_int("school_id"),
         centre_id=_int("centre_id"),
         query=request.args.get("q", "").strip()[:100] or None,
+        scope=current_scope().params(),
     )
 
 
@@ -62,8 +63,7 @@ def register_csv() -> Response:
     filters = _filter()
 
     def generate() -> Iterator[str]:
-        out = io.StringIO()
-        writer = csv.writer(out)
+        writer = SafeCsv()
         writer.writerow(
             [
                 "code",
@@ -78,10 +78,8 @@ def register_csv() -> Response:
                 "verify_url",
             ]
         )
-        yield "\ufeff" + out.getvalue()
+        yield BOM + writer.take()
         for row in register_rows(filters, limit=None):
-            out.seek(0)
-            out.truncate()
             cert = row.cert
             writer.writerow(
                 [
@@ -97,7 +95,7 @@ def register_csv() -> Response:
                     verify_url(cert),
                 ]
             )
-            yield out.getvalue()
+            yield writer.take()
 
     return Response(
         stream_with_context(generate()),
@@ -106,30 +104,29 @@ def register_csv() -> Response:
     )
 
 
-@bp.get("/certificates.zip")
+@bp.post("/certificates.zip")
 @roles_required(Role.COORDINATOR)
-def register_zip() -> Response:
-    """The PDFs of the filtered certificates in one ZIP (one language, ?lang=hu|en)."""
+def register_zip() -> WerkzeugResponse:
+    """Queue the ZIP of the filtered certificates' PDFs (?lang=hu|en); the job page polls.
+
+    Rendering 2,000 PDFs takes minutes of CPU: the request only enqueues, a background job builds
+    the file and its page shows progress and then the download link.
+    """
     filters = _filter()
     lang = request.args.get("lang", "hu")
     if lang not in ("hu", "en"):
         lang = "hu"
-    rows = register_rows(filters, limit=2000)
-    if not rows:
+    total = len(register_rows(filters, limit=None))
+    if not total:
         raise DomainError(_("No certificates match this filter."))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for row in rows:
-            cert = row.cert
-            safe_name = "".join(ch if ch.isalnum() else "_" for ch in cert.holder_name)[:60]
-            archive.writestr(
-                f"{safe_name}-{cert.code}-{lang}.pdf", render_pdf(certificate_text(cert, lang))
-            )
-    return Response(
-        buffer.getvalue(),
-        mimetype="application/zip",
-        headers={"Content-Disposition": 'attachment; filename="certificates.zip"'},
+    job = jobs.enqueue(
+        exports.ZIP_KIND,
+        owner_id=require_launch().user.id,
+        params=exports.zip_params(filters, lang, request.host_url),
+        total=total,
     )
+    db.session.commit()
+    return redirect(url_for("jobs.status", job_id=job.id), code=303)
 
 
 @bp.post("/certificates/<int:cert_id>/revoke")
@@ -137,9 +134,9 @@ def register_zip() -> Response:
 def revoke(cert_id: int) -> WerkzeugResponse:
     """Revoke with a reason."""
     cert = db.session.get(Certificate, cert_id)
-    if cert is None:
-        abort(404)
     launch = require_launch()
+    if cert is None or not may_read_person(launch, cert.user_id):
+        abort(404)
     try:
         services.revoke(cert, launch.user, request.form.get("reason", ""))
     except DomainError as exc:

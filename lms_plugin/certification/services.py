@@ -9,11 +9,12 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from lms_plugin.accounts.models import Membership, Role, User
+from lms_plugin.accounts.models import LmsContext, Membership, Role, User
 from lms_plugin.certification.models import Certificate
 from lms_plugin.certification.rules import RuleStatus, initial_rules, refresher_rules
 from lms_plugin.db import db, utcnow
@@ -188,13 +189,17 @@ def publish_certified_state(cert: Certificate) -> None:
         from lms_plugin.lti.ags import LineItemSpec, queue_score
     except ImportError:
         return
-    contexts = db.session.scalars(
-        select(Membership.context_pk).where(
-            Membership.user_id == cert.user_id, Membership.role == Role.TRAINEE.value
-        )
+    contexts = db.session.execute(
+        select(LmsContext.id, LmsContext.gradebook_locale)
+        .join(Membership, Membership.context_pk == LmsContext.id)
+        .where(Membership.user_id == cert.user_id, Membership.role == Role.TRAINEE.value)
     ).all()
     state = certificate_state(cert)
-    for context_pk in contexts:
+    for context_pk, locale in contexts:
+        # No activity carries this column: the tool creates it once, labelled in the language
+        # of the people who read this course's gradebook.
+        with force_locale((locale or "hu")[:2]):
+            label = _("Mentor certificate")
         queue_score(
             user_id=cert.user_id,
             context_pk=context_pk,
@@ -202,8 +207,9 @@ def publish_certified_state(cert: Certificate) -> None:
             line_item=LineItemSpec(
                 resource_id=f"certificate:{cert.course_id}",
                 tag="certificate",
-                label="Mentor certificate",
+                label=label,
                 score_maximum=1.0,
+                may_create=True,
             ),
             score_given=1.0 if state == "valid" else 0.0,
             score_maximum=1.0,

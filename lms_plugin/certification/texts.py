@@ -11,8 +11,11 @@ from lms_plugin.certification.pdf import CertificateText
 from lms_plugin.courses.content import get_course, localized
 
 
-def verify_url(cert: Certificate) -> str:
-    """The public verification page the QR code points to."""
+def verify_url(cert: Certificate, lang: str | None = None) -> str:
+    """The public verification page the QR code points to; printed with the certificate's
+    language, so the page opens in the language of the paper in the reader's hand."""
+    if lang:
+        return url_for("certification.verify", code=cert.code, lang=lang, _external=True)
     return url_for("certification.verify", code=cert.code, _external=True)
 
 
@@ -33,7 +36,7 @@ def certificate_text(cert: Certificate, lang: str) -> CertificateText:
             code_label=_("Verification code"),
             code=cert.code,
             verify_hint=_("Check that this certificate is valid:"),
-            verify_url=verify_url(cert),
+            verify_url=verify_url(cert, lang),
             language=lang,
         )
 

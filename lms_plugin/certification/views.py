@@ -25,6 +25,7 @@ from lms_plugin.certification.pdf import render_pdf
 from lms_plugin.certification.texts import badge_names, badge_urls, certificate_text
 from lms_plugin.db import db
 from lms_plugin.extensions import limiter
+from lms_plugin.i18n import use_page_locale
 from lms_plugin.lti import keys
 
 bp = Blueprint("certification", __name__)
@@ -117,6 +118,8 @@ def verify_form() -> WerkzeugResponse | str:
 @limiter.limit(_verify_limit)
 def verify(code: str) -> tuple[str, int]:
     """Public verification: valid / expired / revoked, least personal data; 404 if unknown."""
+    # The printed certificate's QR code carries its language (?lang=hu|en).
+    use_page_locale(request.args.get("lang"))
     cert = services.find_by_code(code)
     if cert is None:
         return render_template("certification/verify_unknown.html", code=code[:40]), 404

@@ -66,11 +66,19 @@ class AuditEntry:
 
 
 def audit_page(
-    page: int = 1, per_page: int = 100, helper_id: int | None = None
+    page: int = 1,
+    per_page: int = 100,
+    helper_id: int | None = None,
+    school_ids: Select[int] | None = None,
 ) -> tuple[list[AuditEntry], int]:
-    """Newest first, with the actor's name; and the total number of rows."""
+    """Newest first, with the actor's name; and the total number of rows.
+
+    `school_ids`: only entries about these schools (a coordinator's scope); None: all."""
     query = select(HelperAuditLog, User.name).outerjoin(User, User.id == HelperAuditLog.actor_id)
     count = select(func.count(HelperAuditLog.id))
+    if school_ids is not None:
+        query = query.where(HelperAuditLog.school_id.in_(school_ids))
+        count = count.where(HelperAuditLog.school_id.in_(school_ids))
     if helper_id is not None:
         query = query.where(HelperAuditLog.helper_id == helper_id)
         count = count.where(HelperAuditLog.helper_id == helper_id)

@@ -17,8 +17,14 @@ coordination_cli = AppGroup("coordination", help="Coordination: helper data rete
 @click.option("--dry-run", is_flag=True, help="Only count the helpers that would be deleted.")
 def retention_command(dry_run: bool) -> None:
     """Delete helpers whose programme year ended more than the grace period ago."""
-    from lms_plugin.coordination.peer_helpers import apply_retention, retention_grace_days
+    from lms_plugin.coordination.peer_helpers import (
+        apply_retention,
+        expired_helpers,
+        retention_grace_days,
+    )
+    from lms_plugin.ops import erasure
 
+    helper_ids = [helper_id for helper_id, _school in expired_helpers()]
     count = apply_retention(dry_run=dry_run)
     if dry_run:
         click.echo(
@@ -27,7 +33,12 @@ def retention_command(dry_run: bool) -> None:
         )
         return
     db.session.commit()
-    click.echo(f"Deleted {count} peer helpers past retention.")
+    # No copy stays behind: the WAL is emptied and every backup is rewritten without them.
+    erasure.purge_database_traces()
+    scrubbed = erasure.scrub_backups(helper_ids)
+    click.echo(
+        f"Deleted {count} peer helpers past retention ({scrubbed} rows removed from backups)."
+    )
 
 
 @coordination_cli.command("flag-renewals")

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from lms_plugin.coordination.models import Programme, School, TrainingCentre
 from lms_plugin.coordination.org import join_fields
+from lms_plugin.csv_export import BOM, SafeCsv
 from lms_plugin.db import db
 from lms_plugin.errors import DomainError
 
@@ -232,12 +233,13 @@ def apply(programme: Programme, data: bytes) -> ImportSummary:
     return summary
 
 
-def export(programme: Programme) -> Iterator[str]:
-    """The centres and schools as CSV for Excel in Hungary: UTF-8 with BOM, ';' separated."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+def export(programme: Programme, centre_ids: frozenset[int] | None = None) -> Iterator[str]:
+    """The centres and schools as CSV for Excel in Hungary: UTF-8 with BOM, ';' separated.
+
+    `centre_ids`: only these centres (a coordinator's scope); None: the whole programme."""
+    writer = SafeCsv(delimiter=";")
     writer.writerow(COLUMNS)
-    yield "\ufeff" + buffer.getvalue()
+    yield BOM + writer.take()
     query = (
         select(
             TrainingCentre.code,
@@ -252,8 +254,8 @@ def export(programme: Programme) -> Iterator[str]:
         .where(School.programme_id == programme.id)
         .order_by(TrainingCentre.code, School.code)
     )
+    if centre_ids is not None:
+        query = query.where(School.centre_id.in_(centre_ids))
     for row in db.session.execute(query):
-        buffer.seek(0)
-        buffer.truncate()
         writer.writerow(list(row))
-        yield buffer.getvalue()
+        yield writer.take()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
@@ -11,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, and_, case, func, literal, select
 
 from lms_plugin.accounts.models import Membership, Role
+from lms_plugin.accounts.tenants import user_ids as tenant_user_ids
 from lms_plugin.coordination import certs
 from lms_plugin.coordination.mentors import ACTIVE, RENEWAL_DUE
 from lms_plugin.coordination.models import (
@@ -21,6 +20,7 @@ from lms_plugin.coordination.models import (
     School,
     TrainingCentre,
 )
+from lms_plugin.csv_export import BOM, SafeCsv
 from lms_plugin.db import db, utcnow
 
 EXPIRY_WINDOW_DAYS = 90
@@ -32,10 +32,16 @@ class DashboardFilter:
     centre_id: int | None = None
     municipality: str = ""
     field: str = ""
+    # The viewer's scope: only these centres (None: the whole programme), only this tenant's
+    # teachers in the "without a school" count (None: every tenant, for tool administrators).
+    centre_ids: frozenset[int] | None = None
+    tenant: str | None = None
 
     @property
     def narrowed(self) -> bool:
-        return bool(self.centre_id or self.municipality or self.field)
+        return bool(
+            self.centre_id or self.municipality or self.field or self.centre_ids is not None
+        )
 
 
 @dataclass
@@ -76,6 +82,8 @@ def _schools(f: DashboardFilter) -> Select:
     query = select(School.id).where(School.programme_id == f.programme_id)
     if f.centre_id:
         query = query.where(School.centre_id == f.centre_id)
+    if f.centre_ids is not None:
+        query = query.where(School.centre_id.in_(f.centre_ids))
     if f.municipality:
         query = query.where(School.municipality == f.municipality)
     if f.field:
@@ -155,17 +163,19 @@ def coverage(f: DashboardFilter, at: datetime | None = None) -> Coverage:
         cid = centre_ids[row.id]
         centres.setdefault(cid, CoverageRow(cid, row.centre)).add(row)
         totals.add(row)
-    unplaced = 0 if f.narrowed else _trainees_without_school(valid)
+    unplaced = 0 if f.narrowed else _trainees_without_school(valid, f.tenant)
     totals.in_training += unplaced
     return Coverage(totals, sorted(centres.values(), key=lambda c: c.name), schools, unplaced)
 
 
-def _trainees_without_school(valid: Select[int] | None) -> int:
-    """Trainees still in training whose school is not recorded yet (one COUNT)."""
+def _trainees_without_school(valid: Select[int] | None, tenant: str | None = None) -> int:
+    """Trainees still in training whose school is not recorded yet (one COUNT; of `tenant`)."""
     with_school = select(MentorProfile.user_id).where(MentorProfile.home_school_id.is_not(None))
     query = select(func.count(func.distinct(Membership.user_id))).where(
         Membership.role == Role.TRAINEE.value, Membership.user_id.not_in(with_school)
     )
+    if tenant is not None:
+        query = query.where(Membership.user_id.in_(tenant_user_ids(tenant)))
     if valid is not None:
         query = query.where(Membership.user_id.not_in(valid))
     return int(db.session.scalar(query) or 0)
@@ -176,15 +186,12 @@ CSV_COLUMNS = ("level", "name", "centre", "municipality", *NUMBERS)
 
 def export(cov: Coverage) -> Iterator[str]:
     """The dashboard's tables as one CSV (centres, then schools), UTF-8 with BOM, ';'."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer = SafeCsv(delimiter=";")
     writer.writerow(CSV_COLUMNS)
-    yield "\ufeff" + buffer.getvalue()
+    yield BOM + writer.take()
     for level, items in (("centre", cov.centres), ("school", cov.schools)):
-        buffer.seek(0)
-        buffer.truncate()
         for r in items:
             writer.writerow(
                 [level, r.name, r.centre, r.municipality, *(getattr(r, n) for n in NUMBERS)]
             )
-        yield buffer.getvalue()
+        yield writer.take()

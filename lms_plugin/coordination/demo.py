@@ -164,13 +164,17 @@ def load(scale: Scale, centres: list[CentreSpec], seed: int = 2026) -> Programme
         for sid, r in zip(_ids(School, school_rows), school_rows, strict=True)
     ]
     platform = demo_platform()
+    programme.issuer = platform.issuer  # the practice LMS's tenant owns the demo programme
     context = LmsContext(
         platform_id=platform.id, context_id=f"demo-{programme.id}", title="Mentorképzés (demó)"
     )
     db.session.add(context)
     db.session.flush()
     n_users = scale.mentors + scale.in_training
-    user_ids = _ids(User, rows.user_rows(rng, platform.id, f"demo-{programme.id}", n_users))
+    people = rows.user_rows(rng, platform.id, f"demo-{programme.id}", n_users)
+    for person in people:
+        person["issuer"] = platform.issuer
+    user_ids = _ids(User, people)
     for start in range(0, n_users, 5000):
         db.session.execute(
             insert(Membership),

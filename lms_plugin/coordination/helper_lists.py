@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -14,6 +12,7 @@ from sqlalchemy import Select, String, cast, func, select
 from lms_plugin.accounts.models import User
 from lms_plugin.coordination import audit
 from lms_plugin.coordination.models import HelperLink, MentorProfile, PeerHelper, Programme, School
+from lms_plugin.csv_export import BOM, SafeCsv
 from lms_plugin.db import db
 
 
@@ -23,6 +22,7 @@ class HelperFilter:
     centre_id: int | None = None
     school_id: int | None = None
     status: str = ""  # "" | waiting | linked | draft
+    centre_ids: frozenset[int] | None = None  # the viewer's scope (None: the whole programme)
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,8 @@ def _filtered(f: HelperFilter, *columns: object) -> Select:
     )
     if f.centre_id:
         query = query.where(School.centre_id == f.centre_id)
+    if f.centre_ids is not None:
+        query = query.where(School.centre_id.in_(f.centre_ids))
     if f.school_id:
         query = query.where(PeerHelper.school_id == f.school_id)
     if f.status == "waiting":
@@ -125,21 +127,16 @@ def audit_export(f: HelperFilter, by: User) -> int:
 
 def export(f: HelperFilter) -> Iterator[str]:
     """Stream the helpers as CSV (UTF-8 with BOM, ';' for Excel in Hungary), 2,000 rows a chunk."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer = SafeCsv(delimiter=";")
     writer.writerow(EXPORT_COLUMNS)
-    yield "\ufeff" + buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
+    yield BOM + writer.take()
     # Core, not ORM, execution: plain tuples are all a CSV needs.
     result = db.session.connection().execute(
         _rows(f, as_text=True).execution_options(yield_per=2000)
     )
     for partition in result.partitions():
         writer.writerows(partition)
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
+        yield writer.take()
 
 
 def programme_of(f: HelperFilter) -> Programme | None:

@@ -25,6 +25,7 @@ from lms_plugin.coordination.models import (
 )
 from lms_plugin.db import db, utcnow
 from lms_plugin.errors import DomainError
+from lms_plugin.ops.locking import lock_row
 
 UNASSIGNED = "unassigned"
 
@@ -82,6 +83,9 @@ def current_link(helper: PeerHelper) -> HelperLink | None:
 
 def link(helper: PeerHelper, mentor: MentorProfile, by: User) -> HelperLink:
     """Link by hand (published at once); replaces any earlier link of the helper."""
+    # Two coordinators linking helpers to the same mentor at once must not both pass the
+    # capacity check: it is read under the mentor's row lock.
+    lock_row(MentorProfile, mentor.id)
     check_link(helper, mentor)
     found = current_link(helper)
     if found is None:

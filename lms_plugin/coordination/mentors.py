@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import Select, delete, func, insert, or_, select, update
 
 from lms_plugin.accounts.models import User
 from lms_plugin.coordination import audit, certs
@@ -182,6 +182,7 @@ class MentorRow:
 
 def pool(
     *,
+    mentor_ids: Select[int] | None = None,
     school_id: int | None = None,
     query: str = "",
     certified_only: bool = True,
@@ -194,6 +195,8 @@ def pool(
     renewal flag); with `certified_only=False` also teachers in training.
     """
     base = select(MentorProfile, User.name).join(User, User.id == MentorProfile.user_id)
+    if mentor_ids is not None:  # the viewer's scope
+        base = base.where(MentorProfile.id.in_(mentor_ids))
     valid_ids = certs.valid_user_ids() if certified_only else None
     if certified_only:
         if valid_ids is None:

@@ -20,6 +20,9 @@ class Programme(Base):
     name: Mapped[str] = mapped_column(String(255))
     school_year: Mapped[str] = mapped_column(String(16), default="")
     year_ends_on: Mapped[date]
+    # The tenant (platform issuer) that owns the programme; its administrators manage it.
+    # None: created outside any tenant (CLI); only tool administrators see it until granted.
+    issuer: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[created_at]
 
     centres: Mapped[list[TrainingCentre]] = relationship(
@@ -232,3 +235,24 @@ class HelperAuditLog(Base):
     helper_id: Mapped[int | None]
     school_id: Mapped[int | None]
     detail: Mapped[str] = mapped_column(String(255), default="")
+
+
+class CoordinatorGrant(Base):
+    """A coordinator's scope: a whole programme (centre_id None) or one training centre of it."""
+
+    __tablename__ = "coordinator_grants"
+    __table_args__ = (UniqueConstraint("user_id", "programme_id", "centre_id"),)
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("coordination_programmes.id", ondelete="CASCADE")
+    )
+    centre_id: Mapped[int | None] = mapped_column(
+        ForeignKey("training_centres.id", ondelete="CASCADE")
+    )
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[created_at]
+
+    programme: Mapped[Programme] = relationship()
+    centre: Mapped[TrainingCentre | None] = relationship()

@@ -39,31 +39,36 @@ def get_programme(programme_id: int | None) -> Programme | None:
     return db.session.scalar(select(Programme).order_by(Programme.id.desc()).limit(1))
 
 
-def create_programme(name: str, school_year: str, year_ends_on: date) -> Programme:
-    """A new programme year."""
+def create_programme(
+    name: str, school_year: str, year_ends_on: date, issuer: str | None = None
+) -> Programme:
+    """A new programme year, owned by the tenant `issuer`."""
     name = name.strip()
     if not name:
         raise DomainError(_("Give the programme a name."))
     programme = Programme(
-        name=name[:255], school_year=school_year.strip()[:16], year_ends_on=year_ends_on
+        name=name[:255],
+        school_year=school_year.strip()[:16],
+        year_ends_on=year_ends_on,
+        issuer=issuer,
     )
     db.session.add(programme)
     db.session.flush()
     return programme
 
 
-def centres(programme: Programme) -> list[TrainingCentre]:
-    return list(
-        db.session.scalars(
-            select(TrainingCentre)
-            .where(TrainingCentre.programme_id == programme.id)
-            .order_by(TrainingCentre.name)
-        )
-    )
+def centres(programme: Programme, centre_ids: frozenset[int] | None = None) -> list[TrainingCentre]:
+    """Centres of a programme (only `centre_ids` when given: a coordinator's scope)."""
+    query = select(TrainingCentre).where(TrainingCentre.programme_id == programme.id)
+    if centre_ids is not None:
+        query = query.where(TrainingCentre.id.in_(centre_ids))
+    return list(db.session.scalars(query.order_by(TrainingCentre.name)))
 
 
-def schools(programme: Programme, centre_id: int | None = None) -> list[School]:
-    """Schools of a programme (optionally one centre), by centre then name."""
+def schools(
+    programme: Programme, centre_id: int | None = None, centre_ids: frozenset[int] | None = None
+) -> list[School]:
+    """Schools of a programme (optionally one centre; only `centre_ids` when given)."""
     query = (
         select(School)
         .join(TrainingCentre)
@@ -72,18 +77,16 @@ def schools(programme: Programme, centre_id: int | None = None) -> list[School]:
     )
     if centre_id:
         query = query.where(School.centre_id == centre_id)
+    if centre_ids is not None:
+        query = query.where(School.centre_id.in_(centre_ids))
     return list(db.session.scalars(query))
 
 
-def municipalities(programme: Programme) -> list[str]:
-    return list(
-        db.session.scalars(
-            select(School.municipality)
-            .where(School.programme_id == programme.id)
-            .distinct()
-            .order_by(School.municipality)
-        )
-    )
+def municipalities(programme: Programme, centre_ids: frozenset[int] | None = None) -> list[str]:
+    query = select(School.municipality).where(School.programme_id == programme.id)
+    if centre_ids is not None:
+        query = query.where(School.centre_id.in_(centre_ids))
+    return list(db.session.scalars(query.distinct().order_by(School.municipality)))
 
 
 def vocational_fields(programme: Programme) -> list[str]:

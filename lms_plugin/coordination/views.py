@@ -14,7 +14,15 @@ from lms_plugin.accounts.models import Role
 from lms_plugin.coordination import audit, certs, charts, dashboard, org
 from lms_plugin.coordination.mentor_view import mentor_overview
 from lms_plugin.coordination.mentors import refresh_renewal_flags
-from lms_plugin.coordination.web import bp, int_arg, page_arg, programme_in_view
+from lms_plugin.coordination.scope import current_scope
+from lms_plugin.coordination.web import (
+    bp,
+    int_arg,
+    page_arg,
+    programme_in_view,
+    scoped_schools,
+    visible_programmes,
+)
 from lms_plugin.db import db
 
 __all__ = ["bp"]
@@ -26,11 +34,14 @@ def _filter() -> dashboard.DashboardFilter | None:
     programme = programme_in_view()
     if programme is None:
         return None
+    scope = current_scope()
     return dashboard.DashboardFilter(
         programme_id=programme.id,
         centre_id=int_arg("centre"),
         municipality=request.args.get("municipality", "").strip(),
         field=request.args.get("field", "").strip(),
+        centre_ids=scope.centres_of(programme.id),
+        tenant=None if scope.everything else scope.tenant,
     )
 
 
@@ -70,11 +81,11 @@ def dashboard_page() -> str:
     return render_template(
         "coordination/dashboard.html",
         programme=programme,
-        programmes=org.programmes(),
+        programmes=visible_programmes(),
         cov=cov,
         f=f,
-        centres=org.centres(programme),
-        municipalities=org.municipalities(programme),
+        centres=org.centres(programme, f.centre_ids),
+        municipalities=org.municipalities(programme, f.centre_ids),
         fields=org.vocational_fields(programme),
         helper_chart=helper_chart,
         school_chart=school_chart,
@@ -103,7 +114,9 @@ def dashboard_csv() -> Response:
 def audit_log() -> str:
     """Who read or changed which helper's data (ids only)."""
     page = page_arg()
-    entries, total = audit.audit_page(page, helper_id=int_arg("helper"))
+    entries, total = audit.audit_page(
+        page, helper_id=int_arg("helper"), school_ids=scoped_schools()
+    )
     return render_template(
         "coordination/audit.html",
         entries=entries,

@@ -10,10 +10,12 @@ from lms_plugin.accounts.current import roles_required
 from lms_plugin.accounts.models import Role
 from lms_plugin.coordination import audit, helper_lists, linking, mentors, org, peer_helpers
 from lms_plugin.coordination.forms import HelperForm
-from lms_plugin.coordination.models import BannedPair, Programme
+from lms_plugin.coordination.models import BannedPair, PeerHelper, Programme
+from lms_plugin.coordination.scope import current_scope, require_school
 from lms_plugin.coordination.web import actor, bp, int_arg, page_arg, programme_in_view
 from lms_plugin.db import db
-from lms_plugin.errors import DomainError
+from lms_plugin.errors import Conflict, DomainError, NotFound
+from lms_plugin.ops import erasure, idempotency
 
 PER_PAGE = 100
 
@@ -25,6 +27,14 @@ def _programme() -> Programme:
     return programme
 
 
+def _helper(helper_id: int) -> PeerHelper:
+    """The helper if at a school in the viewer's scope, else 404."""
+    helper = peer_helpers.get_helper(helper_id)
+    if not current_scope().sees_school(helper.school):
+        raise NotFound(_("This peer helper does not exist."))
+    return helper
+
+
 def _filter(programme: Programme) -> helper_lists.HelperFilter:
     status = request.args.get("status", "")
     return helper_lists.HelperFilter(
@@ -32,6 +42,7 @@ def _filter(programme: Programme) -> helper_lists.HelperFilter:
         centre_id=int_arg("centre"),
         school_id=int_arg("school"),
         status=status if status in ("waiting", "linked", "draft") else "",
+        centre_ids=current_scope().centres_of(programme.id),
     )
 
 
@@ -51,8 +62,8 @@ def helpers_page() -> str:
         per_page=PER_PAGE,
         f=f,
         programme=programme,
-        centres=org.centres(programme),
-        schools=org.schools(programme),
+        centres=org.centres(programme, f.centre_ids),
+        schools=org.schools(programme, centre_ids=f.centre_ids),
     )
 
 
@@ -73,7 +84,8 @@ def helpers_export() -> Response:
 def _helper_form(programme: Programme, obj: object | None = None) -> HelperForm:
     form = HelperForm(obj=obj)
     form.school_id.choices = [
-        (s.id, f"{s.name} ({s.municipality})") for s in org.schools(programme)
+        (s.id, f"{s.name} ({s.municipality})")
+        for s in org.schools(programme, centre_ids=current_scope().centres_of(programme.id))
     ]
     return form
 
@@ -85,11 +97,17 @@ def helper_new() -> str | WerkzeugResponse | tuple[str, int]:
     form = _helper_form(programme)
     if request.method == "GET" and int_arg("school"):
         form.school_id.data = int_arg("school")
+    form_token = request.form.get("form_token") or idempotency.new_token()
     if form.validate_on_submit():
         try:
+            # A double-click sends the form twice: the token lets only the first create.
+            claimed = idempotency.claim(form_token, user_id=actor().id, kind="peer_helper")
             helper = peer_helpers.create(
-                org.get_school(form.school_id.data), form.data_object(), actor()
+                require_school(org.get_school(form.school_id.data)), form.data_object(), actor()
             )
+            idempotency.fulfil(claimed, helper.id)
+        except idempotency.AlreadyDone as done:
+            return _already_saved(done.object_id)
         except DomainError as err:
             db.session.rollback()
             flash(err.message, "error")
@@ -106,14 +124,28 @@ def helper_new() -> str | WerkzeugResponse | tuple[str, int]:
         programme=programme,
         helper=None,
         consent_age=peer_helpers.consent_age(),
+        form_token=form_token,
     ), status
+
+
+def _already_saved(helper_id: int | None) -> WerkzeugResponse:
+    """The same form arrived again: show what the first one created instead of a duplicate."""
+    if helper_id is None:
+        raise Conflict(
+            _(
+                "This form was already sent and is still being saved, or saving it failed. "
+                "Open the list of helpers to check before adding the helper again."
+            )
+        )
+    flash(_("This helper was already saved (the form was sent twice)."), "info")
+    return redirect(url_for("coordination.helper_detail", helper_id=helper_id), code=303)
 
 
 @bp.route("/helpers/<int:helper_id>", methods=["GET", "POST"])
 @roles_required(Role.COORDINATOR)
 def helper_detail(helper_id: int) -> str | WerkzeugResponse | tuple[str, int]:
     """A helper's record, link and bans; viewing it is audited."""
-    helper = peer_helpers.get_helper(helper_id)
+    helper = _helper(helper_id)
     programme = org.get_programme(helper.school.programme_id)
     assert programme is not None
     form = _helper_form(programme, helper)
@@ -138,7 +170,7 @@ def helper_detail(helper_id: int) -> str | WerkzeugResponse | tuple[str, int]:
         else:
             flash(_("Check the highlighted fields."), "error")
             status = 422
-    helper = peer_helpers.get_helper(helper_id)
+    helper = _helper(helper_id)
     audit.record(actor().id, audit.VIEW, helper.id, helper.school_id)
     link = linking.current_link(helper)
     banned = db.session.scalars(
@@ -162,13 +194,16 @@ def _mentor_from_form() -> mentors.MentorProfile:
     mentor_id = int_arg("mentor_id", request.form)
     if mentor_id is None:
         raise DomainError(_("Choose a mentor."), status_code=422)
-    return mentors.get_mentor(mentor_id)
+    mentor = mentors.get_mentor(mentor_id)
+    if not current_scope().sees_mentor(mentor.id):
+        raise NotFound(_("This mentor does not exist."))
+    return mentor
 
 
 @bp.post("/helpers/<int:helper_id>/link")
 @roles_required(Role.COORDINATOR)
 def helper_link(helper_id: int) -> WerkzeugResponse:
-    helper = peer_helpers.get_helper(helper_id)
+    helper = _helper(helper_id)
     linking.link(helper, _mentor_from_form(), actor())
     db.session.commit()
     flash(_("Linked to the mentor."), "success")
@@ -178,7 +213,7 @@ def helper_link(helper_id: int) -> WerkzeugResponse:
 @bp.post("/helpers/<int:helper_id>/unlink")
 @roles_required(Role.COORDINATOR)
 def helper_unlink(helper_id: int) -> WerkzeugResponse:
-    linking.unlink(peer_helpers.get_helper(helper_id), actor())
+    linking.unlink(_helper(helper_id), actor())
     db.session.commit()
     flash(_("The helper waits for a mentor again."), "success")
     return redirect(url_for("coordination.helper_detail", helper_id=helper_id))
@@ -187,7 +222,7 @@ def helper_unlink(helper_id: int) -> WerkzeugResponse:
 @bp.post("/helpers/<int:helper_id>/ban")
 @roles_required(Role.COORDINATOR)
 def helper_ban(helper_id: int) -> WerkzeugResponse:
-    linking.ban(peer_helpers.get_helper(helper_id), _mentor_from_form(), actor())
+    linking.ban(_helper(helper_id), _mentor_from_form(), actor())
     db.session.commit()
     flash(_("This pair will never be linked."), "success")
     return redirect(url_for("coordination.helper_detail", helper_id=helper_id))
@@ -197,11 +232,14 @@ def helper_ban(helper_id: int) -> WerkzeugResponse:
 @roles_required(Role.COORDINATOR)
 def helper_erase(helper_id: int) -> WerkzeugResponse:
     """Erasure on request: nothing identifying remains."""
-    helper = peer_helpers.get_helper(helper_id)
+    helper = _helper(helper_id)
     if request.form.get("confirm") != "yes":
         raise DomainError(_("Tick the box to confirm the erasure."), status_code=422)
     programme_id = helper.school.programme_id
     peer_helpers.erase(helper, actor())
+    # Backups are rewritten without the helper by a background job; the WAL is emptied now.
+    erasure.forget_helpers([helper_id], owner_id=actor().id)
     db.session.commit()
+    erasure.purge_database_traces()
     flash(_("The helper's data was erased."), "success")
     return redirect(url_for("coordination.helpers", programme=programme_id))

@@ -9,10 +9,27 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from lms_plugin.accounts.current import roles_required
 from lms_plugin.accounts.models import Role
 from lms_plugin.coordination import linking, matching, mentors, org, peer_helpers
+from lms_plugin.coordination.models import MatchRun
 from lms_plugin.coordination.review import run_summary, school_review
+from lms_plugin.coordination.scope import current_scope
 from lms_plugin.coordination.web import actor, bp, int_arg, programme_in_view
 from lms_plugin.db import db
-from lms_plugin.errors import DomainError
+from lms_plugin.errors import DomainError, Forbidden, NotFound
+
+
+def _whole(programme_id: int) -> None:
+    """The matcher works on a whole programme: only its coordinators (or admins) may run it."""
+    scope = current_scope()
+    if not scope.sees_programme(programme_id):
+        raise NotFound(_("This programme does not exist."))
+    if scope.centres_of(programme_id) is not None:
+        raise Forbidden(_("Only a coordinator of the whole programme can run the matcher."))
+
+
+def _run(run_id: int) -> MatchRun:
+    run = matching.get_run(run_id)
+    _whole(run.programme_id)
+    return run
 
 
 @bp.post("/match")
@@ -22,6 +39,7 @@ def match_run() -> WerkzeugResponse:
     programme = programme_in_view()
     if programme is None:
         raise DomainError(_("Create a programme first."), status_code=409)
+    _whole(programme.id)
     run = matching.run(programme, actor())
     db.session.commit()
     flash(
@@ -39,7 +57,7 @@ def match_run() -> WerkzeugResponse:
 @roles_required(Role.COORDINATOR)
 def match_review(run_id: int) -> str:
     """The run per school; choosing a school shows its helpers (audited) with edit controls."""
-    run = matching.get_run(run_id)
+    run = _run(run_id)
     school_id = int_arg("school")
     lines = school_review(run, school_id, actor()) if school_id else []
     page = render_template(
@@ -58,10 +76,14 @@ def match_review(run_id: int) -> str:
 @roles_required(Role.COORDINATOR)
 def match_move(run_id: int) -> WerkzeugResponse:
     """Give a helper another mentor in the draft, or unassign them."""
-    run = matching.get_run(run_id)
+    run = _run(run_id)
     helper = peer_helpers.get_helper(int_arg("helper_id", request.form) or 0)
+    if helper.school.programme_id != run.programme_id:
+        raise NotFound(_("This peer helper does not exist."))
     mentor_id = int_arg("mentor_id", request.form)
     mentor = mentors.get_mentor(mentor_id) if mentor_id else None
+    if mentor is not None and not current_scope().sees_mentor(mentor.id):
+        raise NotFound(_("This mentor does not exist."))
     matching.move(run, helper, mentor, actor())
     db.session.commit()
     flash(_("Draft changed."), "success")
@@ -71,7 +93,7 @@ def match_move(run_id: int) -> WerkzeugResponse:
 @bp.post("/match/<int:run_id>/publish")
 @roles_required(Role.COORDINATOR)
 def match_publish(run_id: int) -> WerkzeugResponse:
-    run = matching.get_run(run_id)
+    run = _run(run_id)
     count = matching.publish(run, actor())
     db.session.commit()
     flash(_("Published %(n)s links; mentors now see their helpers.", n=count), "success")
@@ -81,7 +103,7 @@ def match_publish(run_id: int) -> WerkzeugResponse:
 @bp.post("/match/<int:run_id>/discard")
 @roles_required(Role.COORDINATOR)
 def match_discard(run_id: int) -> WerkzeugResponse:
-    run = matching.get_run(run_id)
+    run = _run(run_id)
     matching.discard(run)
     db.session.commit()
     flash(_("Proposal discarded."), "success")

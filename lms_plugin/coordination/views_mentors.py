@@ -10,12 +10,28 @@ from lms_plugin.accounts.current import roles_required
 from lms_plugin.accounts.models import Role
 from lms_plugin.coordination import certs, mentors, org
 from lms_plugin.coordination.forms import MentorProfileForm, split_list
-from lms_plugin.coordination.models import Placement
+from lms_plugin.coordination.models import Placement, Programme, School
+from lms_plugin.coordination.scope import current_scope, require_school
 from lms_plugin.coordination.web import actor, bp, int_arg, page_arg, programme_in_view
 from lms_plugin.db import db
 from lms_plugin.errors import DomainError, NotFound
 
 PER_PAGE = 50
+
+
+def _mentor(mentor_id: int) -> mentors.MentorProfile:
+    """The mentor if in the viewer's scope, else 404."""
+    mentor = mentors.get_mentor(mentor_id)
+    if not current_scope().sees_mentor(mentor.id):
+        raise NotFound(_("This mentor does not exist."))
+    return mentor
+
+
+def _schools(programme: Programme | None) -> list[School]:
+    """The programme's schools in the viewer's scope."""
+    if programme is None:
+        return []
+    return org.schools(programme, centre_ids=current_scope().centres_of(programme.id))
 
 
 @bp.get("/mentors", endpoint="mentors")
@@ -27,7 +43,9 @@ def mentors_page() -> str:
     db.session.commit()
     programme = programme_in_view()
     page = page_arg()
+    scope = current_scope()
     rows, total = mentors.pool(
+        mentor_ids=None if scope.everything else scope.mentors(),
         school_id=int_arg("school"),
         query=request.args.get("q", "").strip(),
         certified_only=request.args.get("all") != "1",
@@ -41,7 +59,7 @@ def mentors_page() -> str:
         page=page,
         per_page=PER_PAGE,
         programme=programme,
-        schools=org.schools(programme) if programme else [],
+        schools=_schools(programme),
         school_id=int_arg("school"),
         q=request.args.get("q", ""),
         show_all=request.args.get("all") == "1",
@@ -64,7 +82,7 @@ def _form(mentor: mentors.MentorProfile) -> MentorProfileForm:
     programme = programme_in_view()
     choices = [(0, _("— none —"))]
     if programme:
-        choices += [(s.id, f"{s.name} ({s.municipality})") for s in org.schools(programme)]
+        choices += [(s.id, f"{s.name} ({s.municipality})") for s in _schools(programme)]
     if mentor.home_school_id and mentor.home_school_id not in {c[0] for c in choices}:
         home = mentor.home_school
         choices.append((mentor.home_school_id, home.name if home else str(mentor.home_school_id)))
@@ -76,7 +94,7 @@ def _form(mentor: mentors.MentorProfile) -> MentorProfileForm:
 @roles_required(Role.COORDINATOR)
 def mentor_detail(mentor_id: int) -> str | WerkzeugResponse | tuple[str, int]:
     """A mentor's profile (what the matcher uses), certificate and placements."""
-    mentor = mentors.get_mentor(mentor_id)
+    mentor = _mentor(mentor_id)
     form = _form(mentor)
     status = 200
     if request.method == "POST":
@@ -113,7 +131,7 @@ def mentor_detail(mentor_id: int) -> str | WerkzeugResponse | tuple[str, int]:
         form=form,
         cert=certs.certificate_info(mentor.user_id),
         placements=placements,
-        schools=org.schools(programme) if programme else [],
+        schools=_schools(programme),
         programme=programme,
     ), status
 
@@ -122,11 +140,11 @@ def mentor_detail(mentor_id: int) -> str | WerkzeugResponse | tuple[str, int]:
 @roles_required(Role.COORDINATOR)
 def place(mentor_id: int) -> WerkzeugResponse:
     """Place at a school; refused with the reason without a valid certificate."""
-    mentor = mentors.get_mentor(mentor_id)
+    mentor = _mentor(mentor_id)
     school_id = int_arg("school_id", request.form)
     if school_id is None:
         raise DomainError(_("Choose a school."), status_code=422)
-    mentors.place(mentor, org.get_school(school_id), actor())
+    mentors.place(mentor, require_school(org.get_school(school_id)), actor())
     db.session.commit()
     flash(_("The mentor is placed at the school."), "success")
     return redirect(url_for("coordination.mentor_detail", mentor_id=mentor.id))
@@ -136,7 +154,7 @@ def place(mentor_id: int) -> WerkzeugResponse:
 @roles_required(Role.COORDINATOR)
 def end_placement(placement_id: int) -> WerkzeugResponse:
     placement = db.session.get(Placement, placement_id)
-    if placement is None:
+    if placement is None or not current_scope().sees_school(placement.school):
         raise NotFound(_("This placement does not exist."))
     freed = mentors.end_placement(placement, actor())
     db.session.commit()

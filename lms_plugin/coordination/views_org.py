@@ -9,13 +9,15 @@ from flask import Response, flash, redirect, render_template, request, stream_wi
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from lms_plugin.accounts.current import roles_required
+from lms_plugin.accounts.current import require_launch, roles_required
 from lms_plugin.accounts.models import Role
 from lms_plugin.coordination import csv_org, org
 from lms_plugin.coordination.forms import ImportForm, ProgrammeForm
-from lms_plugin.coordination.web import bp, int_arg, programme_in_view
+from lms_plugin.coordination.grants import grant_programme
+from lms_plugin.coordination.scope import current_scope
+from lms_plugin.coordination.web import bp, int_arg, programme_in_view, visible_programmes
 from lms_plugin.db import db
-from lms_plugin.errors import DomainError
+from lms_plugin.errors import DomainError, Forbidden
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
@@ -26,12 +28,13 @@ def schools() -> str:
     """Centres and schools of a programme; import, export, a new programme."""
     programme = programme_in_view()
     centre_id = int_arg("centre")
+    centre_ids = current_scope().centres_of(programme.id) if programme else None
     return render_template(
         "coordination/schools.html",
         programme=programme,
-        programmes=org.programmes(),
-        centres=org.centres(programme) if programme else [],
-        schools=org.schools(programme, centre_id) if programme else [],
+        programmes=visible_programmes(),
+        centres=org.centres(programme, centre_ids) if programme else [],
+        schools=org.schools(programme, centre_id, centre_ids) if programme else [],
         centre_id=centre_id,
         programme_form=ProgrammeForm(),
         import_form=ImportForm(),
@@ -46,18 +49,26 @@ def create_programme() -> WerkzeugResponse | tuple[str, int]:
         flash(_("Give the programme a name and the date its year ends."), "error")
         return redirect(url_for("coordination.schools"))
     assert form.year_ends_on.data is not None
+    launch = require_launch()
     programme = org.create_programme(
-        form.name.data or "", form.school_year.data or "", form.year_ends_on.data
+        form.name.data or "", form.school_year.data or "", form.year_ends_on.data, launch.tenant
     )
+    # The creator coordinates what they created (in their own tenant).
+    grant_programme(launch.user, programme, by=launch.user)
     db.session.commit()
     flash(_("Programme created. Now import its centres and schools."), "success")
     return redirect(url_for("coordination.schools", programme=programme.id))
 
 
-def _programme_or_error() -> org.Programme:
+def _programme_or_error(*, whole: bool = False) -> org.Programme:
+    """The programme in view; `whole`: the viewer's scope must cover all of it (imports)."""
     programme = programme_in_view()
     if programme is None:
         raise DomainError(_("Create a programme first."), status_code=409)
+    if whole and current_scope().centres_of(programme.id) is not None:
+        raise Forbidden(
+            _("Only a coordinator of the whole programme can import its centres and schools.")
+        )
     return programme
 
 
@@ -65,7 +76,7 @@ def _programme_or_error() -> org.Programme:
 @roles_required(Role.COORDINATOR)
 def import_preview() -> tuple[str, int] | str:
     """Check the file and show what would change; nothing is saved yet."""
-    programme = _programme_or_error()
+    programme = _programme_or_error(whole=True)
     form = ImportForm()
     if not form.validate_on_submit():
         raise DomainError(_("Choose a CSV file to import."), status_code=422)
@@ -89,7 +100,7 @@ def import_preview() -> tuple[str, int] | str:
 @roles_required(Role.COORDINATOR)
 def import_confirm() -> WerkzeugResponse:
     """Write the previewed file: every row, or none."""
-    programme = _programme_or_error()
+    programme = _programme_or_error(whole=True)
     try:
         data = base64.b64decode(request.form.get("payload", ""), validate=True)
     except (binascii.Error, ValueError):
@@ -116,8 +127,9 @@ def import_confirm() -> WerkzeugResponse:
 @roles_required(Role.COORDINATOR)
 def schools_export() -> Response:
     programme = _programme_or_error()
+    centre_ids = current_scope().centres_of(programme.id)
     return Response(
-        stream_with_context(csv_org.export(programme)),
+        stream_with_context(csv_org.export(programme, centre_ids)),
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": "attachment; filename=schools.csv"},
     )

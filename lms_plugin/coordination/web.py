@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint, render_template, request
+from sqlalchemy import Select, select
 
-from lms_plugin.accounts.current import require_launch
+from lms_plugin.accounts.current import current_launch, require_launch
 from lms_plugin.accounts.models import User
 from lms_plugin.coordination import org
 from lms_plugin.coordination.models import Programme
+from lms_plugin.coordination.scope import administrators_of, current_scope, require_programme
+from lms_plugin.db import db
+from lms_plugin.input_guard import positive_int
 
 bp = Blueprint("coordination", __name__, url_prefix="/coordination")
 
@@ -19,7 +23,7 @@ def actor() -> User:
 def int_arg(name: str, source: dict[str, str] | None = None) -> int | None:
     """A positive integer from the query string (or a form), else None."""
     raw = (source if source is not None else request.args).get(name, "")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else None
+    return positive_int(raw)  # ASCII digits within an id's range: "²" and 2**63 are None
 
 
 def page_arg() -> int:
@@ -27,8 +31,52 @@ def page_arg() -> int:
 
 
 def programme_in_view() -> Programme | None:
-    """?programme=<id>, else the newest programme."""
-    return org.get_programme(int_arg("programme") or int_arg("programme", request.form))
+    """?programme=<id> (if in the viewer's scope, else 404), else the newest one in scope."""
+    wanted = int_arg("programme") or int_arg("programme", request.form)
+    if wanted:
+        found = org.get_programme(wanted)
+        return require_programme(found) if found is not None else None
+    return db.session.scalar(
+        select(Programme)
+        .where(Programme.id.in_(current_scope().programmes()))
+        .order_by(Programme.id.desc())
+        .limit(1)
+    )
+
+
+def visible_programmes() -> list[Programme]:
+    """The programmes in the viewer's scope, newest first."""
+    return list(
+        db.session.scalars(
+            select(Programme)
+            .where(Programme.id.in_(current_scope().programmes()))
+            .order_by(Programme.id.desc())
+        )
+    )
+
+
+def scoped_schools() -> Select[int] | None:
+    """The schools in the viewer's scope (None: every school)."""
+    scope = current_scope()
+    return None if scope.everything else scope.schools()
+
+
+# Pages that do not need a coordination scope (a mentor's own view).
+_UNSCOPED = {"coordination.mentor_view"}
+
+
+@bp.before_request
+def _require_scope() -> tuple[str, int] | None:
+    """A coordinator with no programme or centre granted sees a message saying whom to ask."""
+    launch = current_launch()
+    if launch is None or not launch.is_coordinator or request.endpoint in _UNSCOPED:
+        return None  # the views' own checks answer (401/403)
+    scope = current_scope()
+    if not scope.is_empty:
+        return None
+    return render_template(
+        "coordination/no_scope.html", admins=administrators_of(scope.tenant)
+    ), 403
 
 
 @bp.app_template_global()

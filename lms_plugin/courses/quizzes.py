@@ -9,11 +9,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from lms_plugin.accounts.models import User
 from lms_plugin.courses.content import Course, Question, Quiz
 from lms_plugin.courses.models import QuizAttempt
 from lms_plugin.courses.services import ensure_enrolment, notify_progress
 from lms_plugin.db import db, utcnow
 from lms_plugin.errors import Conflict, Forbidden
+from lms_plugin.ops.locking import lock_row
 
 
 def score_question(question: Question, answer: Any) -> dict[str, Any]:
@@ -84,7 +86,12 @@ def quiz_state(user_id: int, course: Course, quiz: Quiz) -> QuizState:
 def submit_attempt(
     user_id: int, course: Course, quiz: Quiz, answers: dict[str, Any], context_pk: int | None
 ) -> QuizAttempt:
-    """Score and store an attempt; refuses when no attempt is left."""
+    """Score and store an attempt; refuses when no attempt is left.
+
+    Two submissions at once (two tabs, a double-click) are numbered one after the other under
+    the user's row lock, so both answers are kept while attempts are left.
+    """
+    lock_row(User, user_id)
     state = quiz_state(user_id, course, quiz)
     if not state.can_attempt:
         raise Forbidden(
@@ -111,8 +118,8 @@ def submit_attempt(
         raise Conflict(
             _("This attempt was already sent (perhaps from another tab). Open the results below.")
         ) from exc
-    if passed:
-        notify_progress(user_id, course.id)
+    # Every attempt may change the best score, which Moodle's column shows at once.
+    notify_progress(user_id, course.id)
     return attempt
 
 

@@ -1,17 +1,25 @@
-"""Course Markdown → safe HTML: tables, footnotes, callouts; lesson links and images rewritten."""
+"""Course Markdown → safe HTML: tables, footnotes, callouts; lesson links and images rewritten.
+
+The parser is cmark-gfm (GitHub's C implementation of CommonMark, through `cmarkgfm`): its time
+grows linearly with the text, so a hostile answer (`"[" * 16000`, deep nesting) costs
+milliseconds, where Python-Markdown took minutes (docs/benchmarks.md, "Markdown rendering").
+Callouts (`!!! case "Title"`) are not CommonMark: `_callouts` turns them into `<div>` blocks
+before parsing, in one pass over the lines. Everything is then cleaned by nh3 (an allow-list).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import html as html_lib
+import re
 import threading
-import xml.etree.ElementTree as etree
 from collections import OrderedDict
 from collections.abc import Callable
 
-import markdown
+import cmarkgfm
 import nh3
+from cmarkgfm.cmark import Options
 from flask import has_request_context, request, url_for
-from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from lms_plugin.courses.content import Course, Lesson, Module
@@ -77,58 +85,156 @@ CLASSES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 CACHE_SIZE = 512
+ANSWER_CACHE_SIZE = 256
+# Raw HTML is let through the parser (lessons use a little) because nh3 removes all but TAGS.
+CMARK_OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_FOOTNOTES
+CMARK_EXTENSIONS = ["table", "autolink"]
+MAX_CALLOUT_DEPTH = 4  # a callout in a callout is fine; 200 levels is an attack
+# The HTML5 parser inside nh3 is quadratic in the depth of nested block containers (">" * 100000
+# is 100,000 nested blockquotes: a minute); inline tags and auto-closed ones (p, li) are cheap.
+# Deeper than this, the text is shown as plain text.
+MAX_NESTING = 500
 
 _cache: OrderedDict[tuple[str, ...], Markup] = OrderedDict()
+_answers: OrderedDict[str, Markup] = OrderedDict()
 _cache_lock = threading.Lock()
 
-
-class _Rewrite(Treeprocessor):
-    """Rewrite `lesson:<id>` links and `images/…` sources to routes; wrap tables to scroll."""
-
-    def __init__(
-        self,
-        md: markdown.Markdown,
-        lesson_url: Callable[[str], str | None],
-        image_url: Callable[[str], str | None],
-    ) -> None:
-        super().__init__(md)
-        self.lesson_url = lesson_url
-        self.image_url = image_url
-
-    def run(self, root: etree.Element) -> None:
-        for link in root.iter("a"):
-            href = link.get("href", "")
-            if href.startswith("lesson:"):
-                url = self.lesson_url(href.removeprefix("lesson:"))
-                if url:
-                    link.set("href", url)
-                else:
-                    del link.attrib["href"]
-        for image in root.iter("img"):
-            src = self.image_url(image.get("src", ""))
-            if src:
-                image.set("src", src)
-            else:
-                del image.attrib["src"]
-        for parent in list(root.iter()):
-            for index, child in enumerate(list(parent)):
-                if child.tag == "table":
-                    box = etree.Element("div", {"class": "table-scroll"})
-                    parent.remove(child)
-                    box.append(child)
-                    parent.insert(index, box)
+_CALLOUT = re.compile(r'^!!! ?([\w-]+(?: +[\w-]+)*)(?: +"([^"]*)")? *$')
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_LESSON_HREF = re.compile(r'<a href="lesson:([^"]*)"')
+_IMG_SRC = re.compile(r'<img src="([^"]*)"')
+_TABLE_OPEN = re.compile(r"<table>")
+_FOOTNOTE_REF = re.compile(
+    r'<sup class="footnote-ref"><a href="#fn-([^"]*)" id="fnref-([^"]*)" data-footnote-ref>'
+)
+_CONTAINERS = (
+    "address|applet|article|aside|blockquote|center|details|dialog|dir|div|dl|fieldset|"
+    "figcaption|figure|footer|form|header|hgroup|listing|main|marquee|menu|nav|object|ol|pre|"
+    "section|summary|table|template|ul|xmp"
+)
+_CONTAINER = re.compile(rf"<(/?)(?:{_CONTAINERS})\b", re.IGNORECASE)
+_FOOTNOTES_OPEN = '<section class="footnotes" data-footnotes>'
+_FOOTNOTE_ITEM = re.compile(r'<li id="fn-([^"]*)">')
+_BACKREF = re.compile(r'<a href="#fnref-([^"]*)" class="footnote-backref"')
 
 
-class _RewriteExtension(Extension):
-    def __init__(
-        self, lesson_url: Callable[[str], str | None], image_url: Callable[[str], str | None]
-    ) -> None:
-        super().__init__()
-        self.lesson_url = lesson_url
-        self.image_url = image_url
+def _indented(line: str) -> str | None:
+    """The line without one level of indentation (4 spaces or a tab), or None if not indented."""
+    if line.startswith("    "):
+        return line[4:]
+    if line.startswith("\t"):
+        return line[1:]
+    return None
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:
-        md.treeprocessors.register(_Rewrite(md, self.lesson_url, self.image_url), "lms_rewrite", 1)
+
+def _callouts(text: str, depth: int = 0) -> str:
+    """`!!! type "Title"` + an indented body → a `<div class="admonition type">` block.
+
+    The same syntax as Python-Markdown's admonition extension, which the course format
+    documents. One pass over the lines; bodies are handled again only up to MAX_CALLOUT_DEPTH.
+    """
+    if "!!!" not in text or depth >= MAX_CALLOUT_DEPTH:
+        return text
+    lines = text.split("\n")
+    out: list[str] = []
+    fence = ""
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        opening = _FENCE.match(line)
+        if fence:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = ""
+            out.append(line)
+            i += 1
+            continue
+        if opening:
+            fence = opening.group(1)
+        match = None if fence else _CALLOUT.match(line)
+        if match is None:
+            out.append(line)
+            i += 1
+            continue
+        kinds = match.group(1).lower().split()
+        title = match.group(2) if match.group(2) is not None else kinds[0].capitalize()
+        i += 1
+        body: list[str] = []
+        while i < len(lines):
+            inner = _indented(lines[i])
+            if inner is None and not lines[i].strip():
+                following = lines[i + 1] if i + 1 < len(lines) else ""
+                inner = "" if _indented(following) is not None else None
+            if inner is None:
+                break
+            body.append(inner)
+            i += 1
+        out += ["", f'<div class="admonition {html_lib.escape(" ".join(kinds))}">', ""]
+        if title:
+            out += [f'<p class="admonition-title">{html_lib.escape(title)}</p>', ""]
+        out += [_callouts("\n".join(body), depth + 1), "", "</div>", ""]
+    return "\n".join(out)
+
+
+def _footnotes(html: str) -> str:
+    """cmark-gfm's footnote markup in the shape the lesson styles (and old links) expect."""
+    if "data-footnote-ref" not in html:
+        return html
+    html = _FOOTNOTE_REF.sub(r'<sup id="fnref:\2"><a class="footnote-ref" href="#fn:\1">', html)
+    start = html.rfind(_FOOTNOTES_OPEN)
+    if start < 0:
+        return html
+    tail = html[start + len(_FOOTNOTES_OPEN) :]
+    end = tail.rfind("</section>")
+    if end >= 0:
+        tail = tail[:end] + "</div>" + tail[end + len("</section>") :]
+    tail = _FOOTNOTE_ITEM.sub(r'<li id="fn:\1">', tail)
+    tail = _BACKREF.sub(r'<a class="footnote-backref" href="#fnref:\1"', tail)
+    return html[:start] + '<div class="footnote">\n<hr />' + tail
+
+
+def _too_deep(html: str) -> bool:
+    """More than MAX_NESTING block containers open at once (unclosed raw tags count as open)."""
+    lower = html.lower()
+    # Cheap bound first (str.count runs in C): fewer openings than the limit cannot nest deeper.
+    if sum(lower.count("<" + name) for name in _CONTAINERS.split("|")) <= MAX_NESTING:
+        return False
+    depth = 0
+    for match in _CONTAINER.finditer(html):
+        depth += -1 if match.group(1) else 1
+        if depth > MAX_NESTING:
+            return True
+    return False
+
+
+def _plain(text: str) -> str:
+    """The text itself, escaped, in paragraphs: what pathological nesting is shown as."""
+    paragraphs = (p.strip("\n") for p in re.split(r"\n[ \t]*\n", text))
+    return "".join(
+        "<p>" + html_lib.escape(p).replace("\n", "<br>\n") + "</p>\n" for p in paragraphs if p
+    )
+
+
+def _rewrite(
+    html: str,
+    lesson_url: Callable[[str], str | None],
+    image_url: Callable[[str], str | None],
+) -> str:
+    """`lesson:<id>` links and `images/…` sources → routes (or dropped); tables scroll."""
+
+    def link(match: re.Match[str]) -> str:
+        url = lesson_url(html_lib.unescape(match.group(1)))
+        return f'<a href="{html_lib.escape(url)}"' if url else "<a"
+
+    def image(match: re.Match[str]) -> str:
+        url = image_url(html_lib.unescape(match.group(1)))
+        return f'<img src="{html_lib.escape(url)}"' if url else "<img"
+
+    html = _LESSON_HREF.sub(link, html)
+    html = _IMG_SRC.sub(image, html)
+    if "<table>" in html:
+        html = _TABLE_OPEN.sub('<div class="table-scroll"><table>', html)
+        html = html.replace("</table>", "</table></div>")
+    return html
 
 
 def sanitize(html: str, image_prefix: str) -> str:
@@ -164,21 +270,38 @@ def to_html(
     image_prefix: str,
 ) -> Markup:
     """Render one Markdown text and sanitise it (no caching)."""
-    md = markdown.Markdown(
-        extensions=[
-            "tables",
-            "footnotes",
-            "admonition",
-            "sane_lists",
-            _RewriteExtension(lesson_url, image_url),
-        ],
-        extension_configs={
-            "tables": {"use_align_attribute": True},
-            "footnotes": {"BACKLINK_TITLE": ""},
-        },
-        output_format="html",
+    # Lone surrogates cannot be encoded for the C parser; they become U+FFFD like NUL does.
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    html = cmarkgfm.markdown_to_html_with_extensions(
+        _callouts(text), options=CMARK_OPTIONS, extensions=CMARK_EXTENSIONS
     )
-    return Markup(sanitize(md.convert(text), image_prefix))  # noqa: S704 - sanitised by nh3
+    if _too_deep(html):
+        return Markup(_plain(text))  # noqa: S704 - every character escaped
+    html = _rewrite(_footnotes(html), lesson_url, image_url)
+    return Markup(sanitize(html, image_prefix))  # noqa: S704 - sanitised by nh3
+
+
+def _no_url(_target: str) -> str | None:
+    return None
+
+
+def render_text(text: str) -> Markup:
+    """A user's Markdown (an answer, a preview) as safe HTML: no images, no lesson links.
+
+    Rendered once per distinct text: the result is kept by content hash, so a trainer's page
+    that shows the same stored answer again does not parse it again.
+    """
+    key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    with _cache_lock:
+        if key in _answers:
+            _answers.move_to_end(key)
+            return _answers[key]
+    html = to_html(text, lesson_url=_no_url, image_url=_no_url, image_prefix="")
+    with _cache_lock:
+        _answers[key] = html
+        while len(_answers) > ANSWER_CACHE_SIZE:
+            _answers.popitem(last=False)
+    return html
 
 
 def _module_urls(
@@ -233,3 +356,4 @@ def clear_cache() -> None:
     """Forget rendered pages (the cache key already changes with the content hash)."""
     with _cache_lock:
         _cache.clear()
+        _answers.clear()

@@ -54,16 +54,23 @@ def may_view(launch: CurrentLaunch, submission: Submission) -> bool:
         return True
     if submission.state == DRAFT:
         return False
-    if launch.role == Role.ADMIN or launch.is_coordinator:
+    if (launch.role == Role.ADMIN or launch.is_coordinator) and _reads(launch, submission):
         return True
     return launch.is_trainer and teaches(launch.user.id, submission.user_id)
+
+
+def _reads(launch: CurrentLaunch, submission: Submission) -> bool:
+    """Administrators read their tenant's submissions, coordinators those in their scope."""
+    from lms_plugin.coordination.scope import may_read_person
+
+    return may_read_person(launch, submission.user_id)
 
 
 def may_mark(launch: CurrentLaunch, submission: Submission) -> bool:
     """Trainers of the trainee (admins too) mark submitted work; nobody marks their own."""
     if submission.state == DRAFT or submission.user_id == launch.user.id:
         return False
-    if launch.role == Role.ADMIN:
+    if launch.role == Role.ADMIN and _reads(launch, submission):
         return True
     return launch.is_trainer and teaches(launch.user.id, submission.user_id)
 

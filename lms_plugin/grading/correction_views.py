@@ -14,6 +14,7 @@ from lms_plugin.grading import corrections
 from lms_plugin.grading.access import markable_submission
 from lms_plugin.grading.marking_views import render_grading_page
 from lms_plugin.grading.views import bp
+from lms_plugin.input_guard import int_or
 
 
 @bp.post("/submissions/<int:submission_id>/correct")
@@ -27,9 +28,7 @@ def reopen_for_correction(submission_id: int) -> str | WerkzeugResponse | tuple[
     reason = request.form.get("reason", "")
     version = request.form.get("version", "")
     try:
-        corrections.reopen_for_correction(
-            launch.user, submission, int(version) if version.isdigit() else -1, reason
-        )
+        corrections.reopen_for_correction(launch.user, submission, int_or(version, -1), reason)
     except DomainError as err:
         db.session.rollback()
         flash(err.message, "error")

@@ -85,7 +85,12 @@ def in_correction(grade: Grade | None) -> bool:
 
 def may_correct(launch: CurrentLaunch, submission: Submission) -> bool:
     """A trainer of the submission's own course (or an admin) reopens its released grade."""
-    return launch.role == Role.ADMIN or is_trainer_of(launch.user.id, submission.context_pk)
+    if launch.role == Role.ADMIN:
+        from lms_plugin.coordination.scope import may_read_person
+
+        if may_read_person(launch, submission.user_id):
+            return True
+    return is_trainer_of(launch.user.id, submission.context_pk)
 
 
 def reopen_for_correction(actor: User, submission: Submission, version: int, reason: str) -> Grade:

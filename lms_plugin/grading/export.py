@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from sqlalchemy import select
 from sqlalchemy.orm import aliased, selectinload
 
 from lms_plugin.accounts.models import User
 from lms_plugin.courses.content import Assignment, Criterion, localized
+from lms_plugin.csv_export import BOM, SafeCsv
 from lms_plugin.db import db
 from lms_plugin.grading.models import DRAFT, RELEASED, Grade, Submission
 from lms_plugin.grading.queue import trainee_ids
 from lms_plugin.grading.services import find_assignment
-
-BOM = "\ufeff"
-
-
-def _cell(value: object) -> str:
-    """Neutralise spreadsheet formulas (a name like "=HYPERLINK(...)" must stay text)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _level_title(criterion: Criterion, index: int | None, lang: str) -> str:
@@ -56,8 +46,7 @@ def export_csv(context_pk: int, lang: str, assignment_id: str = "") -> str:
         if sub.assignment_id not in assignments:
             assignments[sub.assignment_id] = find_assignment(sub.assignment_id).assignment
     criteria: list[Criterion] = [c for a in assignments.values() for c in a.rubric]
-    out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeCsv()
     header = ["trainee", "trainee_id", "assignment", "attempt"]
     for criterion in criteria:
         title = localized(criterion.title, lang)
@@ -98,5 +87,5 @@ def export_csv(context_pk: int, lang: str, assignment_id: str = "") -> str:
             released.get("total", ""),
             released.get("outcome") or "",
         ]
-        writer.writerow([_cell(v) for v in line])
-    return BOM + out.getvalue()
+        writer.writerow(line)
+    return BOM + writer.take()

@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from lms_plugin.errors import DomainError
+from lms_plugin.ops.private_files import open_private, private_dir
 
 # kind -> (mimetype, human label); the kinds an assignment's `file_types` may list.
 KINDS: dict[str, tuple[str, str]] = {
@@ -192,9 +193,8 @@ def _mb(value: float) -> str:
 
 def upload_dir() -> Path:
     """Where submission files live (config UPLOAD_DIR / submissions)."""
-    path = Path(str(current_app.config["UPLOAD_DIR"])) / "submissions"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    root = private_dir(Path(str(current_app.config["UPLOAD_DIR"])))
+    return private_dir(root / "submissions")
 
 
 def store(data: bytes) -> tuple[str, str]:
@@ -202,7 +202,7 @@ def store(data: bytes) -> tuple[str, str]:
     stored = secrets.token_hex(16)
     target = upload_dir() / stored
     tmp = target.with_suffix(".part")
-    with open(tmp, "wb") as handle:
+    with open_private(tmp) as handle:  # 0600: trainees' work, sometimes about minors
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())

@@ -8,6 +8,7 @@ from werkzeug.datastructures import MultiDict
 from lms_plugin.courses.content import Assignment
 from lms_plugin.errors import DomainError
 from lms_plugin.grading.workflow import Marking
+from lms_plugin.input_guard import parse_int
 
 
 def _int(value: str | None, field: str) -> int | None:
@@ -42,6 +43,7 @@ def parse_ids(values: list[str]) -> list[int]:
     """Submission ids from checkboxes; anything that is not a number is ignored."""
     ids: list[int] = []
     for value in values:
-        if value.isdigit() and int(value) not in ids:
-            ids.append(int(value))
+        number = parse_int(value)
+        if number is not None and number not in ids:
+            ids.append(number)
     return ids[:500]

@@ -26,6 +26,7 @@ from lms_plugin.grading.models import PASS, READY, RELEASED, Grade, Submission
 from lms_plugin.grading.release import delivery_of, release
 from lms_plugin.grading.services import attempts, find_assignment
 from lms_plugin.grading.views import bp, page
+from lms_plugin.input_guard import int_or, parse_int
 
 
 def _context(launch: CurrentLaunch) -> int:
@@ -68,7 +69,14 @@ def queue_page() -> str:
         assignments=assignments,
         statuses=queue.STATUSES,
         modules=[(m.id, m.title) for c in all_courses() for m in c.modules if m.assignment],
+        not_in_moodle=_not_in_moodle(launch.context_pk),
     )
+
+
+def _not_in_moodle(context_pk: int | None) -> int:
+    from lms_plugin.lti.delivery_views import not_in_moodle
+
+    return not_in_moodle(context_pk)
 
 
 def render_grading_page(
@@ -170,7 +178,8 @@ def reopen(submission_id: int) -> WerkzeugResponse:
     """Ready → in progress."""
     launch = require_launch()
     submission = markable_submission(launch, submission_id)
-    workflow.reopen(launch.user, submission, int(request.form.get("version", "0") or 0))
+    version = int_or(request.form.get("version") or "0", -1)  # -1 never matches: stale
+    workflow.reopen(launch.user, submission, version)
     db.session.commit()
     flash(_("The grade is back in progress."), "success")
     return redirect(url_for("grading.grade_page", submission_id=submission_id))
@@ -185,7 +194,8 @@ def allocate(submission_id: int) -> WerkzeugResponse:
     value = request.form.get("marker_id", "")
     marker = None
     if value:
-        marker = db.session.get(User, int(value)) if value.isdigit() else None
+        marker_id = parse_int(value)
+        marker = db.session.get(User, marker_id) if marker_id is not None else None
         if marker is None or not is_trainer_of(marker.id, submission.context_pk):
             raise DomainError(_("Choose a trainer of this course."), status_code=422)
     workflow.allocate(launch.user, submission, marker)

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from lms_plugin.accounts.models import User
+from lms_plugin.accounts.models import LmsContext, User
 from lms_plugin.courses.content import Assignment, localized
 from lms_plugin.db import db, utcnow
 from lms_plugin.errors import DomainError
@@ -22,9 +22,9 @@ log = logging.getLogger("lms_plugin.grading")
 COMMENT_LIMIT = 1000  # characters of feedback sent to the Moodle gradebook
 
 
-def resource_id(assignment_id: str) -> str:
-    """The line item's resourceId for an assignment."""
-    return f"assignment:{assignment_id}"
+def resource_id(assignment: Assignment) -> str:
+    """The resourceId of the assignment's column: its module activity's (set by deep linking)."""
+    return f"module:{assignment.module_id}"
 
 
 def plain_comment(feedback: str, limit: int = COMMENT_LIMIT) -> str | None:
@@ -74,7 +74,6 @@ def _release_one(actor: User, grade: Grade) -> None:
     submission.state = RELEASED_STATE[str(grade.outcome)]
     flush_versioned(grade)  # a marker reopening it at this moment makes this a conflict
     audit(submission, actor, RERELEASED if correcting else "released", before, snapshot(grade))
-    # The gradebook column is labelled in the course's default language, whoever releases.
     queue_grade(grade, located.assignment, located.course.default_language)
     db.session.flush()
     notify_progress(submission.user_id, submission.course_id)
@@ -88,11 +87,13 @@ def queue_grade(grade: Grade, assignment: Assignment, lang: str) -> Any:
         log.warning("AGS is not available; grade %s is not sent to the platform", grade.id)
         return None
     submission = grade.submission
+    context = db.session.get(LmsContext, submission.context_pk)
+    lang = (context.gradebook_locale if context and context.gradebook_locale else lang)[:2]
     return queue_score(
         user_id=submission.user_id,
         context_pk=submission.context_pk,
         line_item=LineItemSpec(
-            resource_id=resource_id(assignment.id),
+            resource_id=resource_id(assignment),
             tag="assignment",
             label=localized(assignment.title, lang)[:255],
             score_maximum=float(assignment.points),
@@ -111,6 +112,7 @@ def delivery_of(submission: Submission) -> Any:
         from lms_plugin.lti.ags import delivery_status
     except ImportError:  # pragma: no cover
         return None
+    located = find_assignment(submission.assignment_id)
     return delivery_status(
-        submission.user_id, submission.context_pk, resource_id(submission.assignment_id)
+        submission.user_id, submission.context_pk, resource_id(located.assignment)
     )

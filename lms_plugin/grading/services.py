@@ -22,6 +22,7 @@ from lms_plugin.grading.models import (
     Submission,
     SubmissionFile,
 )
+from lms_plugin.ops.locking import lock_row
 
 log = logging.getLogger("lms_plugin.grading")
 MAX_TEXT = 100_000  # characters of online text; a 1,200-word essay is about 8,000
@@ -109,6 +110,14 @@ def open_draft(user: User, context_pk: int | None, located: Located) -> Submissi
         return history[-1]
     if context_pk is None:
         raise DomainError(_("Open this assignment from your Moodle course to work on it."))
+    # Two first requests at once (a double-click, several uploads) must open one attempt, not
+    # collide on (user, assignment, attempt): hold the user's row, then look again.
+    lock_row(User, user.id)
+    history = attempts(user.id, assignment.id)
+    if history and history[-1].state == DRAFT:
+        return history[-1]
+    if context_pk is None:
+        raise DomainError(_("Open this assignment from your Moodle course to work on it."))
     if not can_start_new_attempt(history, assignment):
         raise DomainError(_why_closed(history, assignment), status_code=409)
     previous = history[-1] if history else None
@@ -179,7 +188,17 @@ def add_file(draft: Submission, located: Located, filename: str, data: bytes) ->
     assignment = located.assignment
     if "file" not in assignment.submission_types:
         raise DomainError(_("This assignment takes online text only, not files."), status_code=422)
-    if len(draft.files) >= assignment.max_files:
+    # Eight uploads at once must not store eight files on a 3-file assignment: the count is read
+    # under the draft's row lock, so the next upload sees this one.
+    lock_row(Submission, draft.id)
+    db.session.refresh(draft, ["state"])
+    _require_draft(draft)  # another tab may have submitted it meanwhile
+    count = db.session.scalar(
+        select(func.count())
+        .select_from(SubmissionFile)
+        .where(SubmissionFile.submission_id == draft.id)
+    )
+    if (count or 0) >= assignment.max_files:
         raise DomainError(
             _(
                 "You can upload at most %(n)d files. Remove one before adding another.",
@@ -201,7 +220,11 @@ def add_file(draft: Submission, located: Located, filename: str, data: bytes) ->
     )
     draft.files.append(row)
     draft.updated_at = utcnow()
-    db.session.flush()
+    try:
+        db.session.flush()
+    except Exception:
+        filestore.discard(stored)  # no row will refer to it
+        raise
     return row
 
 

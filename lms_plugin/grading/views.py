@@ -29,6 +29,7 @@ from lms_plugin.grading.access import may_view
 from lms_plugin.grading.corrections import visible_grade
 from lms_plugin.grading.markup import content_language, render_answer, render_brief
 from lms_plugin.grading.models import DRAFT, RELEASED, Submission, SubmissionFile
+from lms_plugin.input_guard import parse_int
 
 bp = Blueprint("grading", __name__, url_prefix="/grading")
 
@@ -98,8 +99,9 @@ def save_draft(assignment_id: str) -> WerkzeugResponse:
         services.save_text(draft, located, request.form.get("text", ""))
     remove = request.form.get("remove", "")
     stale: str | None = None
-    if remove.isdigit():
-        stale = services.remove_file(draft, int(remove))
+    remove_id = parse_int(remove)
+    if remove_id is not None:
+        stale = services.remove_file(draft, remove_id)
     problems: list[str] = []
     added = 0
     for upload in request.files.getlist("files"):

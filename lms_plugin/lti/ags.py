@@ -44,6 +44,9 @@ class LineItemSpec:
     tag: str
     label: str
     score_maximum: float
+    # Only a column no activity carries (the certificate) may be created by the tool; a score for
+    # an activity's column waits for that column and is skipped when the course has none.
+    may_create: bool = False
 
 
 def target_key(resource_link_pk: int | None, line_item: LineItemSpec | None) -> str:
@@ -64,8 +67,13 @@ def queue_score(
     activity_progress: str,
     grading_progress: str,
     comment: str | None = None,
-) -> ScoreDelivery:
-    """Store a score in the outbox (flush only); it is delivered after the caller commits."""
+    skip_if_unchanged: bool = False,
+) -> ScoreDelivery | None:
+    """Store a score in the outbox (flush only); it is delivered after the caller commits.
+
+    With skip_if_unchanged, nothing is queued (None) when the latest score queued for the same
+    user and column is the same value and comment and was not given up on.
+    """
     if activity_progress not in ACTIVITY_PROGRESS:
         raise DomainError(f"unknown activityProgress {activity_progress!r}")
     if grading_progress not in GRADING_PROGRESS:
@@ -84,15 +92,19 @@ def queue_score(
         link = db.session.get(ResourceLink, resource_link_pk)
         if link is None or link.context_pk != context_pk:
             raise NotFound(f"resource link {resource_link_pk} is not in context {context_pk}")
+    key = target_key(resource_link_pk, line_item)
+    if skip_if_unchanged and _unchanged(user_id, context_pk, key, score_given, comment):
+        return None
     row = ScoreDelivery(
         user_id=user_id,
         context_pk=context_pk,
         resource_link_pk=resource_link_pk,
-        target_key=target_key(resource_link_pk, line_item),
+        target_key=key,
         resource_id=line_item.resource_id if line_item else None,
         tag=line_item.tag if line_item else None,
         label=line_item.label if line_item else None,
         line_item_maximum=line_item.score_maximum if line_item else None,
+        may_create=bool(line_item and line_item.may_create),
         score_given=score_given,
         score_maximum=score_maximum,
         activity_progress=activity_progress,
@@ -107,6 +119,23 @@ def queue_score(
     db.session.flush()
     db.session.info.setdefault(_NEW_IDS, []).append(row.id)
     return row
+
+
+def _unchanged(
+    user_id: int, context_pk: int, key: str, score: float | None, comment: str | None
+) -> bool:
+    latest = db.session.scalar(
+        select(ScoreDelivery)
+        .where(
+            ScoreDelivery.user_id == user_id,
+            ScoreDelivery.context_pk == context_pk,
+            ScoreDelivery.target_key == key,
+            ScoreDelivery.status.in_((WAITING, SENT, SKIPPED)),
+        )
+        .order_by(ScoreDelivery.id.desc())
+        .limit(1)
+    )
+    return latest is not None and latest.score_given == score and latest.comment == comment
 
 
 def delivery_status(user_id: int, context_pk: int, resource_id: str | None) -> ScoreDelivery | None:

@@ -17,6 +17,7 @@ from sqlalchemy import func, or_, select, update
 from lms_plugin.accounts.models import LmsContext, Membership, Role, User
 from lms_plugin.db import db, utcnow
 from lms_plugin.lti.line_items import (
+    NoColumn,
     forget_line_item,
     remember_line_item,
     resolve_lineitem_url,
@@ -228,6 +229,12 @@ def _attempt(row: ScoreDelivery, now: datetime, result: RoundResult) -> None:
             forget_line_item(row)  # deleted in the gradebook: find or create it again next time
         retryable = response.status_code in (404, 408, 409, 425, 429) or response.status_code >= 500
         raise ServiceError(error_text(response), status=response.status_code, retryable=retryable)
+    except NoColumn as exc:
+        row.attempts += 1
+        row.status = SKIPPED
+        row.last_error = exc.reason
+        row.next_attempt_at = None
+        result.skipped.append(row.id)
     except ServiceError as exc:
         _record_failure(row, exc, now, result)
 

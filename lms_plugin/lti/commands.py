@@ -51,7 +51,8 @@ def tool_config(base_url: str | None, as_json: bool) -> None:
         "public_keyset_url": urls["jwks"],
         "initiate_login_url": urls["login"],
         "redirection_uris": [urls["launch"]],
-        "custom_parameters": "target=home",
+        # No tool-level custom parameters: Moodle 4.4 lets them override every activity's own.
+        "custom_parameters": "",
         "supports_deep_linking": True,
         "content_selection_url": urls["launch"],
         "scopes": list(SCOPES),
@@ -208,3 +209,7 @@ def register(app: Flask) -> None:
             raise
     if "lti" not in app.cli.commands:
         app.cli.add_command(lti_group)
+    from lms_plugin.lti.worker import serve_command
+
+    if "serve" not in app.cli.commands:
+        app.cli.add_command(serve_command)

@@ -6,6 +6,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import jwt
 from flask import Response, abort, current_app, render_template, request, session, url_for
@@ -17,7 +18,7 @@ from lms_plugin.accounts.models import Role
 from lms_plugin.db import db
 from lms_plugin.lti import keys
 from lms_plugin.lti.models import Platform
-from lms_plugin.lti.picker_content import load_course, localized
+from lms_plugin.lti.picker_content import QUIZ_SCORE_MAXIMUM, load_course, localized
 from lms_plugin.lti.resume import DEEP_LINK_KEY
 from lms_plugin.lti.validation import LTI
 
@@ -63,13 +64,28 @@ def choices(lang: str) -> list[Choice]:
                 "tag": module.graded_by,
             }
         description = (
-            _("A module with a graded assignment.")
+            _("A module with a graded assignment; its column holds the released grade.")
             if module.graded_by == "assignment"
-            else _("A module with a knowledge check.")
+            else _("A module with a knowledge check; its column holds the best attempt's score.")
             if module.graded_by == "quiz"
-            else _("A module without a grade.")
+            else _("A module without a grade (no gradebook column).")
         )
         items.append(Choice(f"module:{module.id}", title, description, line_item))
+        if module.graded_by == "assignment" and module.has_quiz:
+            quiz_title = _("Knowledge check: %(module)s", module=title)
+            items.append(
+                Choice(
+                    f"quiz:{module.id}",
+                    quiz_title,
+                    _("The module's knowledge check; its column holds the best attempt's score."),
+                    {
+                        "label": quiz_title,
+                        "scoreMaximum": QUIZ_SCORE_MAXIMUM,
+                        "resourceId": f"quiz:{module.id}",
+                        "tag": "quiz",
+                    },
+                )
+            )
     items += [
         Choice("grading", _("Grading"), _("Where trainers grade submitted assignments."), None),
         Choice("coordination", _("Coordination"), _("Where coordinators place mentors."), None),
@@ -79,12 +95,18 @@ def choices(lang: str) -> list[Choice]:
 
 
 def content_item(choice: Choice, launch_url: str) -> dict[str, Any]:
-    """An ltiResourceLink launching the one redirect URI, the target in a custom parameter."""
+    """An ltiResourceLink whose URL names its target.
+
+    Moodle keeps the item's URL as the activity's own tool URL and sends it back as the
+    target_link_uri of every launch; a tool-level custom parameter cannot override it (Moodle 4.4
+    lets the tool's custom parameters win over the activity's). The launch itself still lands on
+    the one redirect URI. The custom parameter is kept for platforms that drop the query.
+    """
     item: dict[str, Any] = {
         "type": "ltiResourceLink",
         "title": choice.title,
         "text": choice.description,
-        "url": launch_url,
+        "url": f"{launch_url}?{urlencode({'target': choice.target})}",
         "custom": {"target": choice.target},
     }
     if choice.line_item is not None:

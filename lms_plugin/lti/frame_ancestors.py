@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import has_app_context
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from lms_plugin.db import db
 from lms_plugin.extensions import cache
+from lms_plugin.lti.http import origin_of as http_origin_of
 
 CACHE_KEY = "lti:frame-ancestors"
 
 
 def origin_of(url: str) -> str | None:
-    """scheme://host[:port] of a URL, or None when it has no host."""
-    parts = urlsplit(url)
-    if not parts.scheme or not parts.netloc:
-        return None
-    return f"{parts.scheme}://{parts.netloc}"
+    """scheme://host[:port] of a URL, or None when it has no host (see lti.http.origin_of)."""
+    return http_origin_of(url)
 
 
 def frame_ancestors() -> list[str]:
-    """The platforms' origins; cached briefly, refreshed when a platform is registered."""
+    """The active platforms' origins (never a pending or deactivated one's); cached briefly,
+    refreshed when a platform is registered, activated or deactivated."""
     if not has_app_context():
         return []
     cached = cache.get(CACHE_KEY)

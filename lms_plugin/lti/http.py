@@ -1,18 +1,42 @@
-"""Outgoing HTTP for LTI (platform JWKS, openid-configuration, registration).
+"""Outgoing HTTP for LTI (platform JWKS, openid-configuration, registration, token, AGS, NRPS).
 
-Every request goes through `http_session()`, so an app can mount its own transport adapters
-(the tests mount one that plays a platform; a deployment could mount a proxy adapter).
+Every request goes through `outbound_request()`: HTTPS only, never to loopback, private or
+link-local addresses (unless the operator allows it), no redirects followed, the answer cut at
+`LTI_OUTBOUND_MAX_BYTES` and the whole exchange bounded in time. Errors name what happened (the
+status, the host), never the body of the answer.
+
+An app can mount its own transport adapters (`mount_adapter`): the tests mount ones that play a
+platform. A URL answered by an adapter that is not requests' own network adapter is in-process,
+so the address checks do not apply to it (the scheme and origin checks still do).
 """
 
 from __future__ import annotations
 
+import ipaddress
+import socket
+import time
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
 import requests
 from flask import current_app, has_app_context
-from requests.adapters import BaseAdapter
+from requests.adapters import BaseAdapter, HTTPAdapter
 
 USER_AGENT = "lms-plugin-lti-tool/1.0"
 EXTENSION = "lti_http_adapters"
 TIMEOUT_SECONDS = 10
+MAX_BYTES = 1024 * 1024
+CHUNK = 64 * 1024
+
+
+class OutboundRefused(Exception):
+    """A call the tool will not make, or whose answer it will not read; `reason` is safe to show."""
+
+    def __init__(self, reason: str, *, status: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
 
 
 def mount_adapter(app: object, prefix: str, adapter: BaseAdapter) -> None:
@@ -29,3 +53,158 @@ def http_session() -> requests.Session:
         for prefix, adapter in current_app.extensions.get(EXTENSION, {}).items():
             session.mount(prefix, adapter)
     return session
+
+
+def origin_of(url: str) -> str | None:
+    """scheme://host[:port] of a URL, lower-cased, default ports dropped; None without a host."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    if not parts.scheme or not parts.hostname:
+        return None
+    scheme = parts.scheme.lower()
+    host = parts.hostname.lower()
+    if ":" in host:
+        host = f"[{host}]"
+    if port is None or (scheme, port) in (("https", 443), ("http", 80)):
+        return f"{scheme}://{host}"
+    return f"{scheme}://{host}:{port}"
+
+
+def configured_origins(name: str) -> set[str]:
+    """A setting that lists origins ("https://moodle.example.hu:8443"), normalised."""
+    raw = current_app.config.get(name) or []
+    if isinstance(raw, str):
+        raw = [raw]
+    return {o for o in (origin_of(str(item)) for item in raw) if o}
+
+
+def _operator_origins() -> set[str]:
+    """Origins the operator lets the tool call even on private addresses or over http."""
+    allowed = configured_origins("LTI_OUTBOUND_ALLOWED_ORIGINS")
+    if current_app.config.get("PRACTICE_LMS_ENABLED"):
+        # The practice LMS runs in this process (http://127.0.0.1:5000/practice under make run).
+        from lms_plugin.practice import urls
+
+        practice = origin_of(urls.issuer())
+        if practice:
+            allowed.add(practice)
+    return allowed
+
+
+def _is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def _check_address(host: str, port: int) -> None:
+    """Refuse a host that is, or resolves to, a non-public address."""
+    try:
+        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError) as exc:
+        raise OutboundRefused(f"the tool could not resolve {host}") from exc
+    addresses = {info[4][0] for info in infos}
+    if not addresses or not all(_is_public(str(a)) for a in addresses):
+        raise OutboundRefused(
+            f"{host} is a private, loopback or link-local address; the tool does not call it "
+            "(an operator may allow it with LTI_OUTBOUND_ALLOWED_ORIGINS or "
+            "LTI_OUTBOUND_ALLOW_PRIVATE)"
+        )
+
+
+def check_url(url: str, session: requests.Session, allowed_origins: Iterable[str] | None) -> str:
+    """The URL's origin when the tool may call it; else OutboundRefused."""
+    origin = origin_of(url)
+    if origin is None or urlsplit(url).scheme.lower() not in ("http", "https"):
+        raise OutboundRefused("the address is not an absolute http(s) URL")
+    if allowed_origins is not None and origin not in set(allowed_origins):
+        raise OutboundRefused(f"{origin} is not the platform's own site; the tool does not call it")
+    in_process = not isinstance(session.get_adapter(url), HTTPAdapter)
+    if in_process:
+        return origin
+    operator = _operator_origins()
+    if origin in operator:
+        return origin
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "https" and not current_app.config.get("LTI_OUTBOUND_ALLOW_HTTP"):
+        raise OutboundRefused(f"{origin} is not HTTPS; the tool only calls platforms over HTTPS")
+    if not current_app.config.get("LTI_OUTBOUND_ALLOW_PRIVATE"):
+        _check_address(str(parts.hostname), parts.port or 443)
+    return origin
+
+
+def _read_bounded(response: requests.Response, limit: int, deadline: float) -> None:
+    """Load the body, at most `limit` bytes and before `deadline`, or refuse."""
+    length = response.headers.get("Content-Length", "")
+    if length.isascii() and length.isdigit() and int(length) > limit:
+        response.close()
+        raise OutboundRefused(
+            f"the answer is larger than {limit} bytes", status=response.status_code
+        )
+    if response._content is not False:  # an in-process adapter already holds the body
+        body = bytes(response._content or b"")
+    else:
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_content(CHUNK):
+            size += len(chunk)
+            if size > limit:
+                response.close()
+                raise OutboundRefused(
+                    f"the answer is larger than {limit} bytes", status=response.status_code
+                )
+            if time.monotonic() > deadline:
+                response.close()
+                raise OutboundRefused("the answer took too long", status=response.status_code)
+            chunks.append(chunk)
+        body = b"".join(chunks)
+    if len(body) > limit:
+        raise OutboundRefused(
+            f"the answer is larger than {limit} bytes", status=response.status_code
+        )
+    response._content = body
+    response._content_consumed = True  # type: ignore[attr-defined]
+
+
+def outbound_request(
+    method: str,
+    url: str,
+    *,
+    allowed_origins: Iterable[str] | None,
+    timeout: float | tuple[float, float] | None = None,
+    **kwargs: Any,
+) -> requests.Response:
+    """Make one checked call; a redirect is returned as is (callers treat it as an error).
+
+    `allowed_origins`: the platform's own origins (None only where no platform is known yet, as
+    for the first registration request, whose URL the caller has already checked).
+    Raises OutboundRefused (a refused URL, an oversized or slow answer) and
+    requests.RequestException (network failures; the caller names them without details).
+    """
+    limit = int(current_app.config.get("LTI_OUTBOUND_MAX_BYTES", MAX_BYTES))
+    total = float(current_app.config.get("LTI_OUTBOUND_TOTAL_SECONDS", 30))
+    with http_session() as session:
+        check_url(url, session, allowed_origins)
+        deadline = time.monotonic() + total
+        response = session.request(
+            method,
+            url,
+            allow_redirects=False,
+            stream=True,
+            timeout=timeout if timeout is not None else TIMEOUT_SECONDS,
+            **kwargs,
+        )
+        _read_bounded(response, limit, deadline)
+    return response
+
+
+def describe(response: requests.Response) -> str:
+    """What an answer was, without its body: "HTTP 302 (redirects are not followed)"."""
+    status = response.status_code
+    if 300 <= status < 400:
+        return f"HTTP {status} (a redirect; the tool does not follow redirects)"
+    return f"HTTP {status}"

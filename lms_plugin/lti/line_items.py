@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lms_plugin.accounts.models import LmsContext, ResourceLink
 from lms_plugin.db import db
+from lms_plugin.lti.link_targets import target_of_resource_id
 from lms_plugin.lti.models import Platform
 from lms_plugin.lti.outbox_models import LineItem, ScoreDelivery
 from lms_plugin.lti.paging import next_link
@@ -52,6 +53,9 @@ def resolve_lineitem_url(
             retryable=False,
         )
     tag = row.tag or ""
+    own = activity_column(context, row.resource_id)
+    if own is not None:
+        return own, False
     cached = db.session.scalar(
         select(LineItem.url).where(
             LineItem.context_pk == context.id,
@@ -66,8 +70,48 @@ def resolve_lineitem_url(
             "the course has no line items service: no launch from it carried the AGS lineitems URL",
             retryable=False,
         )
-    url = _find(context, platform, row.resource_id, tag) or _create(context, platform, row, tag)
-    return url, True
+    url = _find(context, platform, row.resource_id, tag)
+    if url is None and not row.may_create:
+        raise NoColumn(
+            "the course has no gradebook column for this: no activity of the tool in this "
+            "course carries it (add the activity by deep linking, then retry)"
+        )
+    return url or _create(context, platform, row, tag), True
+
+
+class NoColumn(ServiceError):
+    """The course has no column for this score and the tool must not create one."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason, retryable=False)
+
+
+def activity_column(context: LmsContext, resource_id: str) -> str | None:
+    """The gradebook column of an activity launched in this course that is made for resource_id.
+
+    Deep-linked activities carry the resourceId on their column; activities made by hand carry
+    only their target (custom parameter), which names the same thing.
+    """
+    target = target_of_resource_id(resource_id)
+    query = select(ResourceLink.lineitem_url).where(
+        ResourceLink.context_pk == context.id, ResourceLink.lineitem_url.is_not(None)
+    )
+    by_id = db.session.scalar(
+        query.where(ResourceLink.lineitem_resource_id == resource_id)
+        .order_by(ResourceLink.id)
+        .limit(1)
+    )
+    if by_id is not None or target is None:
+        return by_id
+    return db.session.scalar(
+        query.where(
+            ResourceLink.target == target,
+            (ResourceLink.lineitem_resource_id.is_(None))
+            | (ResourceLink.lineitem_resource_id == ""),
+        )
+        .order_by(ResourceLink.id)
+        .limit(1)
+    )
 
 
 def remember_line_item(row: ScoreDelivery, url: str) -> None:

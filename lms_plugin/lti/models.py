@@ -27,10 +27,25 @@ class Platform(Base):
     registered_via: Mapped[str] = mapped_column(String(20), default="manual")
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[created_at]
+    # Trust (0010): when a tool administrator (or the operator's trusted list) let it launch;
+    # None on a dynamic registration that nobody has activated yet ("pending").
+    activated_at: Mapped[datetime | None]
+    # What the platform said it is when it registered itself (product, version) and from where.
+    product: Mapped[str] = mapped_column(String(255), default="")
+    registration_url: Mapped[str | None] = mapped_column(Text)
 
     deployments: Mapped[list[Deployment]] = relationship(
         back_populates="platform", cascade="all, delete-orphan"
     )
+
+    @property
+    def status(self) -> str:
+        """ "active", "pending" (registered itself, waiting for an administrator) or "inactive"."""
+        if self.is_active:
+            return "active"
+        if self.activated_at is None and self.registered_via == "dynamic":
+            return "pending"
+        return "inactive"
 
 
 class Deployment(Base):

@@ -91,7 +91,7 @@ def sync_roster(context_pk: int) -> RosterSyncResult:
             continue
         active[str(member["user_id"])[:255]] = (member, roles)
 
-    users = _users_by_sub(platform.id, list(active))
+    users = _users_by_sub(platform.issuer, list(active))
     existing = {
         m.user_id: m
         for m in db.session.scalars(select(Membership).where(Membership.context_pk == context.id))
@@ -101,7 +101,7 @@ def sync_roster(context_pk: int) -> RosterSyncResult:
     for sub, (member, _roles) in active.items():
         user = users.get(sub)
         if user is None:
-            user = users[sub] = User(platform_id=platform.id, sub=sub)
+            user = users[sub] = User(platform_id=platform.id, issuer=platform.issuer, sub=sub)
             db.session.add(user)
             created += 1
         for attr in _PROFILE:
@@ -155,12 +155,12 @@ def sync_roster(context_pk: int) -> RosterSyncResult:
     )
 
 
-def _users_by_sub(platform_id: int, subs: list[str]) -> dict[str, User]:
+def _users_by_sub(issuer: str, subs: list[str]) -> dict[str, User]:
     found: dict[str, User] = {}
     for start in range(0, len(subs), 500):
         chunk = subs[start : start + 500]
         for user in db.session.scalars(
-            select(User).where(User.platform_id == platform_id, User.sub.in_(chunk))
+            select(User).where(User.issuer == issuer, User.sub.in_(chunk))
         ):
             found[user.sub] = user
     return found

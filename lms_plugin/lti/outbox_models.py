@@ -42,6 +42,8 @@ class ScoreDelivery(Base):
     tag: Mapped[str | None] = mapped_column(String(255))
     label: Mapped[str | None] = mapped_column(String(255))
     line_item_maximum: Mapped[float | None] = mapped_column(Float)
+    # Whether the tool may create the column when the course has none (else the score is skipped).
+    may_create: Mapped[bool] = mapped_column(default=False)
     lineitem_url: Mapped[str | None] = mapped_column(Text)
     score_given: Mapped[float | None] = mapped_column(Float)
     score_maximum: Mapped[float] = mapped_column(Float)

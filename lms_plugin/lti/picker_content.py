@@ -24,6 +24,7 @@ class PickerModule:
     kind: str
     score_maximum: float | None
     graded_by: str | None  # "assignment" | "quiz" | None
+    has_quiz: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,9 +62,12 @@ def _module_of(module: Any) -> PickerModule:
             module.kind,
             float(module.assignment.points),
             "assignment",
+            module.quiz is not None,
         )
     if module.quiz is not None:
-        return PickerModule(module.id, dict(module.title), module.kind, QUIZ_SCORE_MAXIMUM, "quiz")
+        return PickerModule(
+            module.id, dict(module.title), module.kind, QUIZ_SCORE_MAXIMUM, "quiz", True
+        )
     return PickerModule(module.id, dict(module.title), module.kind, None, None)
 
 
@@ -85,9 +89,14 @@ def _from_yaml(course_id: str) -> PickerCourse:
         kind = str(data.get("kind", "core"))
         if (folder / "assignment.yaml").exists():
             points = float(_read(folder / "assignment.yaml").get("points") or 100)
-            modules.append(PickerModule(str(data["id"]), title, kind, points, "assignment"))
+            has_quiz = (folder / "quiz.yaml").exists()
+            modules.append(
+                PickerModule(str(data["id"]), title, kind, points, "assignment", has_quiz)
+            )
         elif (folder / "quiz.yaml").exists():
-            modules.append(PickerModule(str(data["id"]), title, kind, QUIZ_SCORE_MAXIMUM, "quiz"))
+            modules.append(
+                PickerModule(str(data["id"]), title, kind, QUIZ_SCORE_MAXIMUM, "quiz", True)
+            )
         else:
             modules.append(PickerModule(str(data["id"]), title, kind, None, None))
     title = {str(k): str(v) for k, v in (course.get("title") or {}).items()} or {"hu": course_id}

@@ -12,7 +12,7 @@ from flask import current_app
 from jwcrypto.jwk import JWK
 
 from lms_plugin.extensions import cache
-from lms_plugin.lti.http import TIMEOUT_SECONDS, http_session
+from lms_plugin.lti.http import OutboundRefused, describe, outbound_request
 from lms_plugin.lti.validation import KEYS, LaunchRejected
 
 TTL_SECONDS = 3600
@@ -26,13 +26,22 @@ def _key(url: str) -> str:
 
 
 def fetch_jwks(url: str) -> dict[str, Any]:
-    """GET the platform's JWKS; Moodle may send any content type, so parse the body regardless."""
+    """GET the platform's JWKS (its stored key set URL, checked against its issuer when it was
+    registered); Moodle may send any content type, so parse the body regardless."""
     try:
-        response = http_session().get(url, timeout=TIMEOUT_SECONDS)
-        response.raise_for_status()
+        response = outbound_request("GET", url, allowed_origins=None)
+    except OutboundRefused as exc:
+        raise LaunchRejected(f"platform JWKS not fetched: {url}: {exc.reason}", KEYS) from exc
+    except requests.RequestException as exc:
+        raise LaunchRejected(
+            f"platform JWKS unreachable: {url}: {exc.__class__.__name__}", KEYS
+        ) from exc
+    if response.status_code != 200:
+        raise LaunchRejected(f"platform JWKS answered {describe(response)}: {url}", KEYS)
+    try:
         data = json.loads(response.content)
-    except (requests.RequestException, ValueError) as exc:
-        raise LaunchRejected(f"platform JWKS unreachable or not JSON: {url}: {exc}", KEYS) from exc
+    except ValueError as exc:
+        raise LaunchRejected(f"platform JWKS is not JSON: {url}", KEYS) from exc
     if not isinstance(data, dict) or not isinstance(data.get("keys"), list):
         raise LaunchRejected(f"platform JWKS has no keys list: {url}", KEYS)
     return data

@@ -4,15 +4,24 @@ After the launch the browser is sent to /lti/continue/<token>. If the session co
 the token is dropped and the user goes on; if the browser refused the cookie (a third-party
 iframe), the page offers "Open in a new window", which opens /lti/resume/<token> top-level and
 sets the session there. The token is usable once and lives a few minutes.
+
+The token is bound to the browser that launched: the launch response sets a nonce cookie
+(`lms_launch`, HttpOnly, SameSite=None; Secure; Partitioned over HTTPS like the session cookie)
+and the token remembers its hash. /lti/resume/<token> signs in at once only when that cookie comes
+back (or the session already belongs to the launched user); otherwise (a link from someone else,
+or a browser that keeps no cookie from inside Moodle at all) it asks first, naming the person, and
+it always asks before replacing the session of another user.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from dataclasses import asdict
 from typing import Any
 
-from flask import session
+from flask import Response, g, request, session
 
 from lms_plugin.accounts.current import start_session
 from lms_plugin.accounts.models import Role, User
@@ -23,6 +32,40 @@ from lms_plugin.lti.validation import DL_SETTINGS, LTI
 
 TOKEN_TTL_SECONDS = 300
 DEEP_LINK_KEY = "lti_deep_link"
+NONCE_COOKIE = "lms_launch"
+NONCE_MAX_AGE = 12 * 3600
+_PENDING_NONCE = "lti_resume_nonce"  # on `g`: the cookie the launch response must set
+
+
+def _digest(nonce: str) -> str:
+    return hashlib.sha256(nonce.encode("utf-8", "replace")).hexdigest()
+
+
+def browser_nonce() -> str:
+    """This browser's launch nonce: the one its cookie carries, else a new one set on the
+    response (see set_nonce_cookie)."""
+    nonce = g.get(_PENDING_NONCE) or request.cookies.get(NONCE_COOKIE, "")
+    if not (20 <= len(nonce) <= 100):
+        nonce = secrets.token_urlsafe(32)
+    setattr(g, _PENDING_NONCE, nonce)
+    return nonce
+
+
+def set_nonce_cookie(response: Response) -> Response:
+    """After a launch: (re)set the nonce cookie the token was bound to."""
+    nonce = g.get(_PENDING_NONCE)
+    if nonce:
+        response.set_cookie(NONCE_COOKIE, nonce, max_age=NONCE_MAX_AGE, path="/lti/", httponly=True)
+    return response
+
+
+def from_this_browser(token: str) -> bool:
+    """Did the browser that launched (the one holding the nonce cookie) send this request?"""
+    data = cache.get(_key(token)) if token else None
+    nonce = request.cookies.get(NONCE_COOKIE, "")
+    if not isinstance(data, dict) or not nonce or not isinstance(data.get("nonce"), str):
+        return False
+    return hmac.compare_digest(str(data["nonce"]), _digest(nonce))
 
 
 def _key(token: str) -> str:
@@ -67,7 +110,11 @@ def issue_token(result: LaunchResult, deep_link: dict[str, Any] | None) -> str:
     token = secrets.token_urlsafe(32)
     cache.set(
         _key(token),
-        {"result": {**asdict(result), "role": result.role.value}, "deep_link": deep_link},
+        {
+            "result": {**asdict(result), "role": result.role.value},
+            "deep_link": deep_link,
+            "nonce": _digest(browser_nonce()),
+        },
         timeout=TOKEN_TTL_SECONDS,
     )
     return token

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from lms_plugin.accounts.models import LmsContext, Membership, ResourceLink, Role, User
 from lms_plugin.db import db, utcnow
+from lms_plugin.lti import link_targets
 from lms_plugin.lti.models import Deployment, Platform
 from lms_plugin.lti.roles import context_role, is_admin_role
 from lms_plugin.lti.validation import LTI, LaunchRejected
@@ -47,11 +48,11 @@ def find_platform(issuer: str, client_id: str) -> Platform:
 
 
 def upsert_user(platform: Platform, body: dict[str, Any]) -> User:
-    """Create or refresh the user (platform, sub); name and e-mail are optional."""
-    sub = str(body["sub"])
-    user = db.session.scalar(select(User).where(User.platform_id == platform.id, User.sub == sub))
+    """Create or refresh the user (issuer, sub): every registration of one platform shares them."""
+    sub = str(body["sub"])[:255]
+    user = db.session.scalar(select(User).where(User.issuer == platform.issuer, User.sub == sub))
     if user is None:
-        user = User(platform_id=platform.id, sub=sub)
+        user = User(platform_id=platform.id, issuer=platform.issuer, sub=sub)
         db.session.add(user)
     user.name = _str(body.get("name")) or user.name
     user.given_name = _str(body.get("given_name")) or user.given_name
@@ -114,8 +115,10 @@ def upsert_membership(ctx: LmsContext, user: User, role: Role, lti_roles: list[s
     membership.has_launched = True
 
 
-def upsert_resource_link(ctx: LmsContext, body: dict[str, Any], target: str) -> ResourceLink | None:
-    """The activity launched, with its own gradebook column (lineitem) when Moodle sends one."""
+def upsert_resource_link(
+    platform: Platform, ctx: LmsContext, body: dict[str, Any]
+) -> ResourceLink | None:
+    """The activity launched, what it was made for, and its own gradebook column (lineitem)."""
     claim = body.get(LTI + "resource_link")
     if not isinstance(claim, dict) or not claim.get("id"):
         return None
@@ -125,26 +128,26 @@ def upsert_resource_link(ctx: LmsContext, body: dict[str, Any], target: str) -> 
             ResourceLink.context_pk == ctx.id, ResourceLink.resource_link_id == link_id
         )
     )
+    target, column_resource_id = link_targets.resolve(body, platform, link)
     if link is None:
         link = ResourceLink(context_pk=ctx.id, resource_link_id=link_id)
         db.session.add(link)
     link.title = _str(claim.get("title")) or link.title
     link.target = target
-    ags = body.get(AGS)
-    if isinstance(ags, dict) and isinstance(ags.get("lineitem"), str):
-        link.lineitem_url = ags["lineitem"]
+    lineitem_url = link_targets.lineitem_of(body)
+    if lineitem_url:
+        if link.lineitem_url != lineitem_url:
+            link.lineitem_resource_id = None
+        link.lineitem_url = lineitem_url
+        if column_resource_id is not None:
+            link.lineitem_resource_id = column_resource_id
     db.session.flush()
     return link
 
 
 def launch_target(body: dict[str, Any]) -> str:
-    """Where the launch goes: custom parameter `target` (names arrive lower-cased), default home."""
-    custom = body.get(LTI + "custom")
-    if isinstance(custom, dict):
-        for key, value in custom.items():
-            if str(key).lower() == "target" and isinstance(value, str) and value:
-                return value[:255]
-    return "home"
+    """Where a launch without a resource link goes (deep linking, a context-less launch)."""
+    return link_targets.from_link_uri(body) or link_targets.from_custom(body) or "home"
 
 
 def tool_role(user: User, body: dict[str, Any], has_context: bool) -> Role:
@@ -171,19 +174,24 @@ def record_launch(body: dict[str, Any]) -> LaunchResult:
     target = launch_target(body)
     role = tool_role(user, body, ctx is not None)
     link = None
+    presentation = body.get(PRESENTATION) if isinstance(body.get(PRESENTATION), dict) else {}
+    locale = _str(presentation.get("locale"), 16) if presentation else None
     if ctx is not None:
         roles = [r for r in body.get(LTI + "roles", []) if isinstance(r, str)]
         member_role = context_role(roles) or (Role.TRAINER if role == Role.ADMIN else Role.TRAINEE)
         upsert_membership(ctx, user, member_role, roles)
-        link = upsert_resource_link(ctx, body, target)
-    presentation = body.get(PRESENTATION) if isinstance(body.get(PRESENTATION), dict) else {}
+        if locale and (member_role == Role.TRAINER or not ctx.gradebook_locale):
+            ctx.gradebook_locale = locale  # the teachers read the gradebook
+        link = upsert_resource_link(platform, ctx, body)
+        if link is not None:
+            target = link.target or target
     return LaunchResult(
         user_id=user.id,
         role=role,
         context_pk=ctx.id if ctx else None,
         resource_link_pk=link.id if link else None,
         target=target,
-        locale=_str(presentation.get("locale"), 16) if presentation else None,
+        locale=locale,
         message_type=str(body.get(LTI + "message_type")),
         return_url=_str(presentation.get("return_url"), 2000) if presentation else None,
     )

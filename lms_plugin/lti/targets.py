@@ -7,11 +7,12 @@ from werkzeug.routing import BuildError
 
 from lms_plugin.lti.services import LaunchResult
 
-# target name → endpoint; "module:<id>" passes the id as module_id.
+# target name → endpoint; "module:<id>" and "quiz:<id>" pass the id as module_id.
 TARGETS = {
     "home": "main.home",
     "course": "courses.course_home",
     "module": "courses.module",
+    "quiz": "courses.quiz",
     "grading": "grading.queue",
     "progress": "progress.dashboard",
     "cohort": "progress.cohort",
@@ -28,7 +29,7 @@ def target_url(target: str) -> str:
     if endpoint is None:
         return url_for("main.home")
     try:
-        if name == "module" and arg:
+        if name in ("module", "quiz") and arg:
             return url_for(endpoint, module_id=arg)
         return url_for(endpoint)
     except BuildError:

@@ -1,8 +1,12 @@
 """OAuth2 access tokens for LTI Advantage services, and authenticated calls to those services.
 
 The token request is a client_credentials grant with a JWT client assertion signed by the tool's
-active key. Tokens are cached per (issuer, client_id, sorted scopes): pylti1p3's own cache is keyed
-without client_id, so two registrations on one Moodle would share a token there.
+active key. Its audience and the token URL come only from the platform's stored registration and
+must be on the issuer's own site; service URLs (which arrive in launches) are only called on the
+platform's own origins. Errors name the status, never the body of an answer.
+
+Tokens are cached per (issuer, client_id, sorted scopes): pylti1p3's own cache is keyed without
+client_id, so two registrations on one Moodle would share a token there.
 """
 
 from __future__ import annotations
@@ -21,8 +25,9 @@ from flask import current_app
 
 from lms_plugin.extensions import cache
 from lms_plugin.lti import keys
-from lms_plugin.lti.http import http_session
+from lms_plugin.lti.http import OutboundRefused, describe, outbound_request
 from lms_plugin.lti.models import Platform
+from lms_plugin.lti.platforms import on_issuer_site, platform_origins, token_audience
 
 log = logging.getLogger("lms_plugin.lti.services")
 
@@ -67,7 +72,7 @@ def client_assertion(platform: Platform) -> str:
     claims = {
         "iss": platform.client_id,
         "sub": platform.client_id,
-        "aud": platform.auth_audience or platform.auth_token_url,
+        "aud": token_audience(platform),
         "iat": now,
         "exp": now + 300,
         "jti": uuid.uuid4().hex,
@@ -78,14 +83,39 @@ def client_assertion(platform: Platform) -> str:
 def parse_json(response: requests.Response, what: str) -> Any:
     """The JSON body whatever the Content-Type says (Moodle's token.php sends text/html)."""
     try:
-        return json.loads(response.text)
+        return json.loads(response.content)
     except ValueError as exc:
-        snippet = response.text[:200].replace("\n", " ")
         raise ServiceError(
-            f"{what} answered HTTP {response.status_code} with a body that is not JSON: "
-            f"{snippet!r}",
+            f"{what} answered {describe(response)} with a body that is not JSON",
             status=response.status_code,
         ) from exc
+
+
+# OAuth 2.0 error codes (RFC 6749 5.2): the only part of a token endpoint's answer we repeat.
+OAUTH_ERRORS = frozenset(
+    {
+        "invalid_request",
+        "invalid_client",
+        "invalid_grant",
+        "unauthorized_client",
+        "unsupported_grant_type",
+        "invalid_scope",
+    }
+)
+
+
+def _call(platform: Platform, method: str, url: str, what: str, **kwargs: Any) -> requests.Response:
+    """One outbound call to this platform's own origins; failures become ServiceError."""
+    try:
+        return outbound_request(
+            method, url, allowed_origins=platform_origins(platform), timeout=timeout(), **kwargs
+        )
+    except OutboundRefused as exc:
+        raise ServiceError(
+            f"{what} not called: {exc.reason}", status=exc.status, retryable=False
+        ) from exc
+    except requests.RequestException as exc:
+        raise ServiceError(f"{what} unreachable: {exc.__class__.__name__}") from exc
 
 
 def access_token(platform: Platform, scopes: Iterable[str]) -> str:
@@ -101,23 +131,24 @@ def access_token(platform: Platform, scopes: Iterable[str]) -> str:
         "client_assertion": client_assertion(platform),
         "scope": " ".join(wanted),
     }
-    try:
-        with http_session() as session:
-            response = session.post(
-                platform.auth_token_url,
-                data=data,
-                headers={"Accept": "application/json"},
-                timeout=timeout(),
-            )
-    except requests.RequestException as exc:
-        raise ServiceError(f"token endpoint unreachable: {exc.__class__.__name__}: {exc}") from exc
+    if not on_issuer_site(platform.issuer, platform.auth_token_url):
+        raise ServiceError(
+            "token endpoint not called: it is not on the platform's own site", retryable=False
+        )
+    response = _call(
+        platform,
+        "POST",
+        platform.auth_token_url,
+        "token endpoint",
+        data=data,
+        headers={"Accept": "application/json"},
+    )
     body = parse_json(response, "token endpoint")
     if response.status_code != 200 or not isinstance(body, dict) or "access_token" not in body:
-        detail = (
-            body.get("error_description") or body.get("error") if isinstance(body, dict) else body
-        )
+        code = body.get("error") if isinstance(body, dict) else None
+        named = f": {code}" if isinstance(code, str) and code in OAUTH_ERRORS else ""
         raise ServiceError(
-            f"token endpoint refused (HTTP {response.status_code}): {detail}",
+            f"token endpoint refused ({describe(response)}){named}",
             status=response.status_code,
             retryable=response.status_code >= 500 or response.status_code == 429,
         )
@@ -150,7 +181,8 @@ def service_request(
 ) -> requests.Response:
     """Call a service with a bearer token; a 401 gets one fresh token and one more try.
 
-    Network failures raise ServiceError; HTTP error statuses are returned for the caller to judge.
+    Network failures and URLs off the platform's origins raise ServiceError (a URL from a launch
+    pointing elsewhere is never called); HTTP error statuses are returned for the caller to judge.
     """
     wanted = sorted(set(scopes))
     for attempt in (1, 2):
@@ -161,13 +193,7 @@ def service_request(
         if body is not None:
             headers["Content-Type"] = content_type or "application/json"
             data = json.dumps(body)
-        try:
-            with http_session() as session:
-                response = session.request(
-                    method, url, headers=headers, data=data, params=params, timeout=timeout()
-                )
-        except requests.RequestException as exc:
-            raise ServiceError(f"{url} unreachable: {exc.__class__.__name__}: {exc}") from exc
+        response = _call(platform, method, url, url, headers=headers, data=data, params=params)
         if response.status_code == 401 and attempt == 1:
             forget_token(platform, wanted)
             continue
@@ -176,6 +202,5 @@ def service_request(
 
 
 def error_text(response: requests.Response) -> str:
-    """A short description of an error answer for the stored reason."""
-    snippet = response.text[:300].replace("\n", " ").strip()
-    return f"HTTP {response.status_code} from {response.request.method} {response.url}: {snippet}"
+    """A short description of an error answer for the stored reason (never its body)."""
+    return f"{describe(response)} from {response.request.method} {response.url}"

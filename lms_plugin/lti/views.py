@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
-from urllib.parse import urlencode, urlsplit
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, ParamSpec
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import jwt as pyjwt
 from flask import (
@@ -17,6 +19,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from pylti1p3.contrib.flask import FlaskOIDCLogin, FlaskRequest
 from pylti1p3.exception import LtiException, OIDCException
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -24,8 +27,10 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from lms_plugin.accounts.current import current_launch
 from lms_plugin.db import db
 from lms_plugin.extensions import csrf, limiter
-from lms_plugin.lti import keys, resume
+from lms_plugin.logging_setup import redact_path
+from lms_plugin.lti import keys, resume, throttle
 from lms_plugin.lti.launch import launch_data, launch_storage, validate_launch
+from lms_plugin.lti.platforms import on_issuer_site
 from lms_plugin.lti.services import record_launch
 from lms_plugin.lti.targets import destination
 from lms_plugin.lti.tool_conf import DatabaseToolConf
@@ -43,8 +48,43 @@ LOGIN_PARAMS = (
 )
 
 
-def _rate_limit() -> str:
-    return str(current_app.config["LTI_RATE_LIMIT"])
+P = ParamSpec("P")
+COUNTED = ("lti.login", "lti.launch")  # their refusals count towards the failure limits
+
+
+def _register_rate_limit() -> str:
+    return str(current_app.config.get("LTI_REGISTER_RATE_LIMIT") or "10 per minute")
+
+
+def refuse_floods(view: Callable[P, Any]) -> Callable[P, Any]:
+    """Limiter for login and launch: 429 (before any lookup or signature check) for an address
+    or issuer with too many recent failures, except a launch whose state our login issued."""
+
+    @wraps(view)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> Any:
+        if request.endpoint == "lti.launch":
+            if throttle.state_was_issued(request.form.get("state", "")):
+                return view(*args, **kwargs)
+            issuer = None
+        else:
+            issuer = request.values.get("iss", "")[:255] or None
+        if throttle.is_blocked(issuer):
+            log.warning(
+                "lti request refused: too many failures",
+                extra={"data": {"path": request.path, "address": throttle.client_address()}},
+            )
+            return throttle.too_many()
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.after_request
+def _bind_launch_to_browser(response: Response) -> Response:
+    """The launch response carries the nonce cookie its resume token is bound to."""
+    if request.endpoint == "lti.launch":
+        resume.set_nonce_cookie(response)
+    return response
 
 
 def tool_urls() -> dict[str, str]:
@@ -61,11 +101,22 @@ def tool_urls() -> dict[str, str]:
 def rejected_page(
     reason: str, *, kind: str = INVALID, status: int = 400, values: dict[str, Any] | None = None
 ) -> Response:
-    """A page a person understands, with the values a Moodle admin needs; the reason is logged."""
+    """A page a person understands, with the values a Moodle admin needs; the reason is logged.
+
+    A refused login or launch counts towards the failure limits (see lti.throttle)."""
     log.warning(
         "launch rejected",
-        extra={"data": {"reason": reason, "kind": kind, "path": request.path, **(values or {})}},
+        extra={
+            "data": {
+                "reason": reason,
+                "kind": kind,
+                "path": redact_path(request.path),
+                **(values or {}),
+            }
+        },
     )
+    if request.endpoint in COUNTED:
+        throttle.record_failure((values or {}).get("issuer") or None)
     response = Response(
         render_template(
             "lti/rejected.html",
@@ -98,16 +149,20 @@ class ToolOIDCLogin(FlaskOIDCLogin):
 
 @bp.route("/lti/login", methods=["GET", "POST"])
 @csrf.exempt
-@limiter.limit(_rate_limit)
+@refuse_floods
 def login() -> Response | WerkzeugResponse:
-    """OIDC third-party login initiation: check cookies, then redirect to the platform."""
+    """OIDC third-party login initiation: check cookies, then redirect to the platform.
+
+    It redirects only to the authentication URL of the ACTIVE registration named by iss and
+    client_id (without client_id: the issuer's only active registration), and only when that URL
+    is on the issuer's own site: it is not an open redirector."""
     params = request.values
-    issuer = params.get("iss", "")
-    client_id = params.get("client_id")
+    issuer = params.get("iss", "")[:255]
+    client_id = params.get("client_id", "")[:255] or None
     values = {
         "issuer": issuer,
         "client_id": client_id or "",
-        "deployment_id": params.get("lti_deployment_id", ""),
+        "deployment_id": params.get("lti_deployment_id", "")[:255],
     }
     if not issuer or not params.get("login_hint"):
         return rejected_page("login without iss or login_hint", values=values)
@@ -118,7 +173,17 @@ def login() -> Response | WerkzeugResponse:
     platform = tool_conf.find_platform(issuer, client_id)
     if platform is None:
         return rejected_page(
-            "unknown issuer or client_id", kind=UNKNOWN_PLATFORM, status=403, values=values
+            "unknown issuer or client_id, or the registration is not active",
+            kind=UNKNOWN_PLATFORM,
+            status=403,
+            values=values,
+        )
+    if not on_issuer_site(platform.issuer, platform.auth_login_url):
+        return rejected_page(
+            "the registration's authentication URL is not on the issuer's site",
+            kind=UNKNOWN_PLATFORM,
+            status=403,
+            values=values,
         )
     deployment_id = params.get("lti_deployment_id")
     if deployment_id and deployment_id not in {d.deployment_id for d in platform.deployments}:
@@ -136,12 +201,20 @@ def login() -> Response | WerkzeugResponse:
         response: Response = oidc.redirect(url_for("lti.launch", _external=True))
     except (OIDCException, LtiException) as exc:
         return rejected_page(str(exc), values=values)
+    _remember_issued_state(response)
     return response
+
+
+def _remember_issued_state(response: Response) -> None:
+    """The state in our redirect to the platform: its launch passes the failure limits."""
+    location = response.headers.get("Location", "")
+    for state in parse_qs(urlsplit(location).query).get("state", [])[:1]:
+        throttle.remember_state(state)
 
 
 @bp.post("/lti/launch")
 @csrf.exempt
-@limiter.limit(_rate_limit)
+@refuse_floods
 def launch() -> Response | WerkzeugResponse:
     """The only redirect URI: validate the id_token, log the user in, go on to the target."""
     try:
@@ -157,10 +230,10 @@ def launch() -> Response | WerkzeugResponse:
         return rejected_page(
             exc.reason, kind=exc.kind, status=exc.status, values=_values_from_token()
         )
-    except Exception as exc:
+    except Exception:
         db.session.rollback()
-        log.exception("launch failed unexpectedly")
-        return rejected_page(f"launch could not be validated: {exc}", values=_values_from_token())
+        log.exception("launch failed unexpectedly")  # the details go to the log, never the page
+        return rejected_page("launch could not be validated", values=_values_from_token())
     db.session.commit()
     log.info(
         "launch accepted",
@@ -193,9 +266,24 @@ def continue_launch(token: str) -> Response | WerkzeugResponse:
     )
 
 
-@bp.get("/lti/resume/<token>")
+@bp.route("/lti/resume/<token>", methods=["GET", "POST"])
 def resume_launch(token: str) -> Response | WerkzeugResponse:
-    """Opened in a new window: set the session there and continue the same launch."""
+    """Opened in a new window: set the session there and continue the same launch.
+
+    GET signs in at once only in the browser that launched (its nonce cookie) or when the session
+    is already this user's; otherwise it asks, naming who would be signed in (and who is signed in
+    now). POST (the answer, CSRF-protected) signs in."""
+    found = resume.peek(token)
+    if found is None:
+        return rejected_page("resume token unknown, expired or already used", status=400)
+    result, _deep_link = found
+    here = current_launch()
+    same_user = here is not None and here.user.id == result.user_id
+    other_user = here is not None and not same_user
+    if request.method == "GET" and (
+        other_user or not (same_user or resume.from_this_browser(token))
+    ):
+        return _confirm_resume(token, result.user_id, here.user if other_user and here else None)
     found = resume.consume(token)
     if found is None:
         return rejected_page("resume token unknown, expired or already used", status=400)
@@ -205,6 +293,30 @@ def resume_launch(token: str) -> Response | WerkzeugResponse:
     except LookupError as exc:
         return rejected_page(str(exc), status=400)
     return redirect(destination(result))
+
+
+def _confirm_resume(token: str, user_id: int, signed_in: Any) -> Response:
+    """ "Continue as Y?" (and "You are signed in as X") before a session is started or replaced."""
+    from lms_plugin.accounts.models import User
+
+    launched = db.session.get(User, user_id)
+    if launched is None:
+        return rejected_page("the launched user no longer exists", status=400)
+    log.info(
+        "resume needs confirmation",
+        extra={"data": {"user_id": user_id, "replaces": getattr(signed_in, "id", None)}},
+    )
+    response = Response(
+        render_template(
+            "lti/resume_confirm.html",
+            launched=launched,
+            signed_in=signed_in,
+            action=url_for("lti.resume_launch", token=token),
+            title=_("Continue as %(name)s?", name=launched.name or launched.sub),
+        )
+    )
+    response.headers["Cache-Control"] = "no-store, private"
+    return response
 
 
 def _values_from_token() -> dict[str, str]:
@@ -234,6 +346,7 @@ def jwks() -> Response:
 
 
 @bp.get("/lti/register")
+@limiter.limit(_register_rate_limit)
 def register() -> Response:
     """LTI Dynamic Registration 1.0 (see registration_views)."""
     from lms_plugin.lti.registration_views import start_registration
@@ -247,3 +360,6 @@ def deep_link_picker() -> Response | WerkzeugResponse:
     from lms_plugin.lti.deep_linking import picker
 
     return picker()
+
+
+from lms_plugin.lti import delivery_views as delivery_views  # noqa: E402 - routes on this bp

@@ -22,6 +22,7 @@ from sqlalchemy import Table, inspect, select
 
 from lms_plugin.db import db, utcnow
 from lms_plugin.ops.codec import encode
+from lms_plugin.ops.private_files import open_private, private_dir
 
 FORMAT = "lms-plugin-backup/1"
 log = logging.getLogger("lms_plugin.ops")
@@ -78,7 +79,7 @@ def create_backup(output: Path, *, include_uploads: bool = True) -> BackupResult
     """Write the archive to `output` (to a temporary name, then renamed: never half a file)."""
     existing = set(inspect(db.engine).get_table_names())
     result = BackupResult(path=output, revision=current_revision())
-    output.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(output.parent)
     with tempfile.TemporaryDirectory(prefix="lms-backup-") as tmp:
         dumped: list[str] = []
         for table in tables_in_order():
@@ -105,7 +106,7 @@ def create_backup(output: Path, *, include_uploads: bool = True) -> BackupResult
             "files": result.files,
         }
         partial = output.with_name(output.name + ".partial")
-        with tarfile.open(partial, "w:gz") as archive:
+        with open_private(partial) as raw, tarfile.open(fileobj=raw, mode="w:gz") as archive:
             _add_bytes(archive, "manifest.json", json.dumps(manifest, indent=2).encode())
             for name in dumped:
                 archive.add(Path(tmp) / f"{name}.jsonl", arcname=f"tables/{name}.jsonl")

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 from lms_plugin.db import db
 from lms_plugin.ops.backup import FORMAT, current_revision, tables_in_order, upload_dir
 from lms_plugin.ops.codec import decode
+from lms_plugin.ops.private_files import open_private, private_dir
 
 BATCH = 1000
 
@@ -120,16 +121,17 @@ def _plan_uploads(archive: tarfile.TarFile) -> list[tuple[tarfile.TarInfo, Path]
     """Every upload in the archive with its target; refuses unsafe members and overwrites."""
     root = upload_dir()
     plan = []
+    # Every member is checked for unsafe paths and links before any existing file is looked at.
     for member in archive.getmembers():
         relative = _safe_upload_path(member.name)
         if relative is None:
             continue
         if not member.isfile():
             raise RestoreError(f"The archive contains a link or device: {member.name!r}.")
-        target = root.joinpath(*relative.parts)
+        plan.append((member, root.joinpath(*relative.parts)))
+    for _member, target in plan:
         if target.exists():
             raise RestoreError(f"{target} already exists: restore into an empty uploads folder.")
-        plan.append((member, target))
     return plan
 
 
@@ -137,8 +139,8 @@ def _restore_uploads(archive: tarfile.TarFile, plan: list[tuple[tarfile.TarInfo,
     for member, target in plan:
         source = archive.extractfile(member)
         assert source is not None
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("wb") as out:
+        private_dir(target.parent)
+        with open_private(target, exclusive=True) as out:
             shutil.copyfileobj(source, out)
     return len(plan)
 

@@ -91,6 +91,8 @@ def login_initiation(req: LaunchRequest) -> dict[str, str]:
     login.set_lti_message_hint(hint=hint_for(req))
     if req.is_deep_link:
         login.set_deeplinking_launch_url()
+    elif req.link is not None and req.link.url:
+        login.set_launch_url(req.link.url)  # Moodle: the activity's own tool URL
     url: str = login.initiate_login(req.who.sub)
     return dict(parse_qsl(urlsplit(url).query))
 
@@ -137,5 +139,9 @@ def build_launch(req: LaunchRequest) -> PracticeMessageLaunch:
     """Set every claim Moodle 4.4 sends (see tests/fixtures/moodle)."""
     launch = PracticeMessageLaunch(current_lti_request(), platform_conf())
     launch.set_id_token_expiration(60)
+    if req.link is not None and req.link.url:
+        # Moodle sends the activity's own tool URL (from deep linking) as target_link_uri; the
+        # id_token is still posted to the one redirect URI.
+        launch.set_launch_url(req.link.url)
     moodle_claims(launch, req)
     return launch

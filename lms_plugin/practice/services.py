@@ -29,6 +29,11 @@ SEED_ACTIVITIES = (
     ("Mentorprogram – kezdőlap", "A mentorprogram kezdőoldala", "home"),
     ("Mentorképzés (30 óra)", "A kurzus nyitóoldala", "course"),
     ("1. modul: A kortárs segítő program", "A program modul", "module:programme"),
+    (
+        "2. modul: A mentor szerepe, etika és gyermekvédelem",
+        "Modul beadandóval",
+        "module:role-ethics",
+    ),
     ("Jóllét és lelki egészség", "A jóllét modul", "module:wellbeing"),
     ("Haladásom", "Saját haladás", "progress"),
     ("Értékelés (oktatóknak)", "Beadandók értékelése", "grading"),
@@ -37,8 +42,30 @@ SEED_ACTIVITIES = (
 )
 
 
+def seed_line_item(title: str, target: str) -> LineItemSpec | None:
+    """The column deep linking gives an activity, as Moodle stores it: graded ones only."""
+    from lms_plugin.lti.picker_content import COURSE_ID, load_course
+
+    if target == "course":
+        return LineItemSpec(
+            label=title, score_maximum=100, resource_id=f"course:{COURSE_ID}", tag="course-progress"
+        )
+    kind, _, module_id = target.partition(":")
+    if kind != "module":
+        return None
+    for module in load_course().modules:
+        if module.id == module_id and module.score_maximum is not None:
+            return LineItemSpec(
+                label=title,
+                score_maximum=module.score_maximum,
+                resource_id=target,
+                tag=module.graded_by or "",
+            )
+    return None
+
+
 def seed_course(context_id: str = COURSE.context_id) -> int:
-    """Create the missing seed activities, each with its own line item; how many were added."""
+    """Create the missing seed activities, graded ones with their column; how many were added."""
     existing = set(
         db.session.scalars(
             select(PracticeResourceLink.target).where(
@@ -57,7 +84,7 @@ def seed_course(context_id: str = COURSE.context_id) -> int:
             text=text,
             custom={"target": target},
             created_via="seed",
-            line_item=LineItemSpec(label=title, score_maximum=100),
+            line_item=seed_line_item(title, target),
         )
         added += 1
     return added

@@ -1,123 +1,115 @@
-"""Publish progress to Moodle through AGS: course hours, and each module launch's own column."""
+"""Publish progress to Moodle through AGS, each score into the column made for it.
+
+- The course activity's column (resourceId `course:<course id>`) holds course progress: hours
+  credited out of the course's hours (Moodle scales it to the column's maximum).
+- A module's knowledge check goes to the module activity's column when the module is graded by
+  its check (`module:<id>`), or to the check's own activity (`quiz:<id>`) when the module's
+  column is its assignment. The best attempt counts (the course's policy, as in the tool).
+- Assignment grades are sent by grading when released; modules without a grade have no column.
+
+A score is queued only when it changed, and only into a column the course has: the tool never
+adds columns the teacher did not create (see lms_plugin.lti.line_items).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 
-from lms_plugin.accounts.models import Membership, ResourceLink, Role
+from lms_plugin.accounts.models import LmsContext, Membership, Role
 from lms_plugin.db import db
-from lms_plugin.progress.models import CourseSummary, ModuleSummary
+from lms_plugin.progress.models import CourseSummary
 from lms_plugin.progress.services import CourseProgress
 
 
-def _queue(**kwargs: Any) -> None:
-    try:
-        from lms_plugin.lti.ags import queue_score
-    except ImportError:
-        return
-    queue_score(**kwargs)
+def quiz_resource_id(module: Any) -> str:
+    """The column of a module's knowledge check: the module's own unless that is its assignment."""
+    return f"quiz:{module.id}" if module.assignment is not None else f"module:{module.id}"
+
+
+def _texts(texts: dict[str, str], lang: str) -> str:
+    return texts.get(lang) or texts.get("hu") or next(iter(texts.values()), "")
 
 
 def publish_progress(user_id: int, course: Any, progress: CourseProgress) -> int:
-    """Queue scores whose value changed since last published; returns how many were queued."""
+    """Queue the scores whose value changed since last queued; returns how many were queued."""
     try:
-        from lms_plugin.lti.ags import LineItemSpec
-    except ImportError:
+        from lms_plugin.lti.ags import LineItemSpec, queue_score
+    except ImportError:  # pragma: no cover - the lti feature is part of the app
         return 0
+    contexts = db.session.execute(
+        select(LmsContext.id, LmsContext.gradebook_locale)
+        .join(Membership, Membership.context_pk == LmsContext.id)
+        .where(
+            Membership.user_id == user_id,
+            Membership.role == Role.TRAINEE.value,
+            Membership.is_active,
+        )
+    ).all()
+    if not contexts:
+        return 0
+    complete = progress.hours_credited + 1e-9 >= progress.hours_total
+    activity = (
+        "Completed" if complete else ("InProgress" if progress.hours_credited > 0 else "Started")
+    )
+    queued = 0
+    for context_pk, locale in contexts:
+        lang = (locale or course.default_language or "hu")[:2]
+        row = queue_score(
+            user_id=user_id,
+            context_pk=context_pk,
+            line_item=LineItemSpec(
+                resource_id=f"course:{course.id}",
+                tag="course-progress",
+                label=_texts(course.title, lang),
+                score_maximum=float(course.hours),
+            ),
+            score_given=progress.hours_credited,
+            score_maximum=float(course.hours),
+            activity_progress=activity,
+            grading_progress="FullyGraded",
+            comment=_hours_comment(progress, lang),
+            skip_if_unchanged=True,
+        )
+        queued += row is not None
+        for module in course.modules:
+            mp = progress.module(module.id)
+            if module.quiz is None or mp is None or mp.quiz_best is None:
+                continue
+            row = queue_score(
+                user_id=user_id,
+                context_pk=context_pk,
+                line_item=LineItemSpec(
+                    resource_id=quiz_resource_id(module),
+                    tag="quiz",
+                    label=_texts(module.title, lang),
+                    score_maximum=100.0,
+                ),
+                score_given=float(mp.quiz_best),
+                score_maximum=100.0,
+                activity_progress="Completed" if mp.quiz_passed else "Submitted",
+                grading_progress="FullyGraded",
+                comment=None,
+                skip_if_unchanged=True,
+            )
+            queued += row is not None
     summary = db.session.scalar(
         select(CourseSummary).where(
             CourseSummary.user_id == user_id, CourseSummary.course_id == course.id
         )
     )
-    contexts = list(
-        db.session.scalars(
-            select(Membership.context_pk).where(
-                Membership.user_id == user_id,
-                Membership.role == Role.TRAINEE.value,
-                Membership.is_active,
-            )
-        )
-    )
-    if not contexts:
-        return 0
-    queued = 0
-    complete = progress.hours_credited + 1e-9 >= progress.hours_total
-    activity = (
-        "Completed" if complete else ("InProgress" if progress.hours_credited > 0 else "Started")
-    )
-    links = list(
-        db.session.scalars(
-            select(ResourceLink).where(
-                ResourceLink.context_pk.in_(contexts), ResourceLink.lineitem_url.is_not(None)
-            )
-        )
-    )
-    if summary is not None and summary.published_hours != progress.hours_credited:
-        for context_pk in contexts:
-            _queue(
-                user_id=user_id,
-                context_pk=context_pk,
-                resource_link_pk=None,
-                line_item=LineItemSpec(
-                    resource_id=f"course:{course.id}",
-                    tag="course-progress",
-                    label="Mentor course: hours credited",
-                    score_maximum=float(course.hours),
-                ),
-                score_given=progress.hours_credited,
-                score_maximum=float(course.hours),
-                activity_progress=activity,
-                grading_progress="FullyGraded",
-                comment=f"{progress.hours_credited:g} / {course.hours:g}",
-            )
-            queued += 1
-        for link in links:
-            if link.target == "course":
-                _queue(
-                    user_id=user_id,
-                    context_pk=link.context_pk,
-                    resource_link_pk=link.id,
-                    line_item=None,
-                    score_given=progress.hours_credited,
-                    score_maximum=float(course.hours),
-                    activity_progress=activity,
-                    grading_progress="FullyGraded",
-                    comment=None,
-                )
-                queued += 1
+    if summary is not None:
         summary.published_hours = progress.hours_credited
-    module_rows = {
-        row.module_id: row
-        for row in db.session.scalars(
-            select(ModuleSummary).where(
-                ModuleSummary.user_id == user_id, ModuleSummary.course_id == course.id
-            )
-        )
-    }
-    for link in links:
-        target = link.target or ""
-        if not target.startswith("module:"):
-            continue
-        module_id = target.split(":", 1)[1]
-        module = course.module(module_id) if module_id in {m.id for m in course.modules} else None
-        mp = progress.module(module_id)
-        row = module_rows.get(module_id)
-        if module is None or mp is None or row is None or row.published_hours == mp.hours_credited:
-            continue
-        maximum = float(module.hours) or 1.0
-        _queue(
-            user_id=user_id,
-            context_pk=link.context_pk,
-            resource_link_pk=link.id,
-            line_item=None,
-            score_given=mp.hours_credited if module.hours else float(mp.status == "complete"),
-            score_maximum=maximum,
-            activity_progress="Completed" if mp.status == "complete" else "InProgress",
-            grading_progress="FullyGraded",
-            comment=None,
-        )
-        row.published_hours = mp.hours_credited
-        queued += 1
     return queued
+
+
+def _hours_comment(progress: CourseProgress, lang: str) -> str:
+    with force_locale(lang):
+        return _(
+            "%(done)s of %(total)s hours credited",
+            done=f"{progress.hours_credited:g}",
+            total=f"{progress.hours_total:g}",
+        )

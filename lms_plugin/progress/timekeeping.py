@@ -9,8 +9,9 @@ idle, closed laptop) credits nothing because no beats arrive.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 
 from lms_plugin.db import db
 from lms_plugin.progress.models import ActiveTime, HeartbeatState
@@ -33,26 +34,60 @@ def credit_for(previous: datetime | None, now: datetime) -> int:
 def record_heartbeat(
     user_id: int, course_id: str, module_id: str, now: datetime, *, visible: bool, idle: bool
 ) -> int:
-    """Credit active time for one beat; returns the seconds credited. Flushes."""
+    """Credit active time for one beat; returns the seconds credited. Flushes.
+
+    Two beats at the same moment (two tabs, two workers) both read the same previous beat; only
+    the one whose compare-and-set moves `last_beat_at` on from that value credits the gap, so time
+    is never counted twice. The seconds are added in SQL, never read-modify-written.
+    """
     if not visible or idle:
         return 0
-    state = db.session.get(HeartbeatState, user_id)
-    credited = credit_for(state.last_beat_at if state else None, now)
-    if state is None:
-        db.session.add(HeartbeatState(user_id=user_id, last_beat_at=now))
-    elif now > state.last_beat_at:
-        state.last_beat_at = now
+    previous = db.session.scalar(
+        select(HeartbeatState.last_beat_at).where(HeartbeatState.user_id == user_id)
+    )
+    if previous is None:
+        _insert_ignoring_duplicate(HeartbeatState, {"user_id": user_id, "last_beat_at": now})
+        return 0
+    if now <= previous:
+        return 0
+    moved = db.session.execute(
+        update(HeartbeatState)
+        .where(HeartbeatState.user_id == user_id, HeartbeatState.last_beat_at == previous)
+        .values(last_beat_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(moved, "rowcount", 0) != 1:
+        return 0  # another beat moved it first and credited that gap
+    credited = credit_for(previous, now)
     if credited:
-        row = db.session.scalar(
-            select(ActiveTime).where(
+        _insert_ignoring_duplicate(
+            ActiveTime,
+            {"user_id": user_id, "course_id": course_id, "module_id": module_id, "seconds": 0},
+        )
+        db.session.execute(
+            update(ActiveTime)
+            .where(
                 ActiveTime.user_id == user_id,
                 ActiveTime.course_id == course_id,
                 ActiveTime.module_id == module_id,
             )
+            .values(seconds=ActiveTime.seconds + credited)
+            .execution_options(synchronize_session=False)
         )
-        if row is None:
-            row = ActiveTime(user_id=user_id, course_id=course_id, module_id=module_id, seconds=0)
-            db.session.add(row)
-        row.seconds = (row.seconds or 0) + credited
     db.session.flush()
     return credited
+
+
+def _insert_ignoring_duplicate(model: Any, values: dict[str, Any]) -> None:
+    """INSERT … ON CONFLICT DO NOTHING (SQLite and PostgreSQL): a concurrent twin is fine."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        db.session.execute(pg_insert(model).values(**values).on_conflict_do_nothing())
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        db.session.execute(sqlite_insert(model).values(**values).on_conflict_do_nothing())
+    else:  # pragma: no cover - the two supported backends are above
+        db.session.execute(insert(model).values(**values))

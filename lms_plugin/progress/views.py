@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
 from flask import (
@@ -29,6 +27,7 @@ from lms_plugin.accounts.current import (
     roles_required,
 )
 from lms_plugin.accounts.models import Membership, Role, User
+from lms_plugin.csv_export import BOM, SafeCsv
 from lms_plugin.db import db, utcnow
 from lms_plugin.errors import DomainError
 from lms_plugin.progress import services
@@ -132,8 +131,7 @@ def cohort_csv() -> Response:
     launch = require_launch()
     course = _course()
     rows = cohort(_cohort_query(launch, course.id))
-    out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeCsv()
     header = [
         "name",
         "launched",
@@ -165,7 +163,7 @@ def cohort_csv() -> Response:
             ]
         writer.writerow(line)
     return Response(
-        "\ufeff" + out.getvalue(),
+        BOM + writer.take(),
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="cohort.csv"'},
     )

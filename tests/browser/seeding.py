@@ -130,10 +130,13 @@ def school_with_waiting_helpers(app: Flask, helpers: int = 3) -> str:
         if existing is not None:
             return SCHOOL
         today = date.today()
+        from lms_plugin.practice import urls
+
         programme = Programme(
             name="Kortárs segítő program 2026/27",
             school_year="2026/27",
             year_ends_on=today + timedelta(days=300),
+            issuer=urls.issuer(),  # the practice LMS's tenant owns it
         )
         db.session.add(programme)
         db.session.flush()

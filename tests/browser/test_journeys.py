@@ -137,7 +137,9 @@ def test_2_trainer_grades_with_the_rubric_releases_and_moodle_shows_the_score(
         journey.page.goto(f"{journey.live.platform}/practice/gradebook")
         grid = journey.page.locator("table.practice-gradebook")
         headers = grid.locator("thead th").all_inner_texts()
-        titles = (assignment.title["hu"], assignment.title["en"])
+        # The module activity's own column (the assignment's module, as deep linking made it).
+        module = mentor_course.module(SECOND)
+        titles = (module.title["hu"], module.title["en"])
         column = next((i for i, h in enumerate(headers) if any(t in h for t in titles)), None)
         if column is not None:
             anna = grid.locator("tbody tr", has=journey.page.locator("th", has_text="Kovács Anna"))
@@ -195,6 +197,12 @@ def test_4_coordinator_places_the_mentor_and_matches_the_schools_helpers(
     journey.axe("admin-coordinators")
     journey.tool.get_by_label("Moodle-felhasználóazonosító", exact=True).fill("6")
     journey.tool.get_by_role("button", name="Koordinátori jog megadása").click()
+    journey.wait_for_tool()
+    # Coordinators see only what they are granted: the whole programme here.
+    journey.tool.get_by_label("Program vagy képzési centrum megadása").select_option(
+        label="Kortárs segítő program 2026/27 (teljes program)"
+    )
+    journey.tool.get_by_role("button", name="Megadás", exact=True).click()
     journey.wait_for_tool()
     journey.shoot("coordinator-granted", docs="admin-coordinators.hu")
 

@@ -15,6 +15,7 @@ from lms_plugin.accounts.models import LmsContext, Role, User
 from lms_plugin.certification.models import Certificate
 from lms_plugin.certification.services import new_code
 from lms_plugin.coordination.models import (
+    CoordinatorGrant,
     MentorProfile,
     Placement,
     Programme,
@@ -111,8 +112,19 @@ def org(make: Factory, app_ctx: Flask) -> Org:
     ]
     db.session.add_all(schools)
     coordinator = make.user(context, Role.TRAINEE, name="Koordinátor Kata", is_coordinator=True)
+    # Tenants: the programme belongs to the course's platform and is granted to the coordinator.
+    programme.issuer = context_issuer(context)
+    db.session.add(CoordinatorGrant(user_id=coordinator.id, programme_id=programme.id))
     db.session.commit()
     return Org(context, programme, centre, schools, coordinator)
+
+
+def context_issuer(context: LmsContext) -> str:
+    from lms_plugin.lti.models import Platform
+
+    platform = db.session.get(Platform, context.platform_id)
+    assert platform is not None
+    return platform.issuer
 
 
 def a_date(days: int = 0) -> datetime:

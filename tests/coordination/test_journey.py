@@ -7,7 +7,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from lms_plugin.accounts.models import User
-from lms_plugin.coordination.models import MentorProfile, PeerHelper, School
+from lms_plugin.coordination.models import CoordinatorGrant, MentorProfile, PeerHelper, School
 from lms_plugin.db import db
 from tests.coordination.conftest import issue_certificate
 from tests.practice_platform import PracticeLms, launch_as, practice_lms  # noqa: F401
@@ -34,6 +34,8 @@ def test_coordinator_and_mentor_journey(app: Flask, practice_lms: PracticeLms) -
         school = db.session.query(School).filter_by(name="Gábor Dénes Technikum").one()
         school_id = school.id
         helper_id = db.session.query(PeerHelper).filter_by(school_id=school_id).first().id  # type: ignore[union-attr]
+        # ... and given the programme to coordinate (tenants: nothing is visible without a grant)
+        db.session.add(CoordinatorGrant(user_id=gabor.id, programme_id=school.programme_id))
         db.session.commit()
 
     page = launch_as(coordinator, "gabor", target="coordination", locale="en").get_data(

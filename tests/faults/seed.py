@@ -46,7 +46,7 @@ def user_of(lms: PracticeLms, sub: str) -> User:
 def seed_programme(app: Flask, lms: PracticeLms, *, upload: bytes = b"%PDF-1.4 plan") -> None:
     """Anna and Éva launch, Anna's score is delivered, and one uploaded file exists."""
     for who in ("eva", "anna", "peter"):
-        assert launch_as(https_client(app), who).status_code == 200
+        assert launch_as(https_client(app), who, target="course").status_code == 200
     with app.app_context():
         context, link = course_of(lms)
         anna = user_of(lms, "4")

@@ -96,7 +96,7 @@ def test_scores_wait_while_the_platform_is_down_then_arrive_in_order(
     app: Flask, practice_lms: PracticeLms, faults: Faults, mode: str
 ) -> None:
     for who in ("anna", "peter"):
-        assert launch_as(https_client(app), who).status_code == 200
+        assert launch_as(https_client(app), who, target="course").status_code == 200
     _queue(app, practice_lms, "4", 6)
     _round(app)
     assert [g for g, _ in _gradebook(app, "4")] == [6]  # delivered while the platform was up

@@ -65,16 +65,25 @@ def test_production_starts_with_safe_settings(
 
     keys.ensure_key(tmp_path / "keys")
     monkeypatch.setenv("LMS_ALLOW_SQLITE_IN_PRODUCTION", "1")
-    with pytest.raises(ConfigError, match="LMS_LTI_REGISTRATION_ALLOWED_HOSTS"):
-        make_test_app(tmp_path, ENV="production", PRACTICE_LMS_ENABLED=False, SECRET_KEY="x" * 40)
-    app = make_test_app(
+    # Dynamic registration is off by default: no allow-list needed. Switched on, it needs one.
+    app = make_test_app(tmp_path, ENV="production", PRACTICE_LMS_ENABLED=False, SECRET_KEY="x" * 40)
+    assert "practice" not in app.blueprints
+    with pytest.raises(ConfigError, match="LMS_LTI_REGISTRATION_ALLOWED_ORIGINS"):
+        make_test_app(
+            tmp_path,
+            ENV="production",
+            PRACTICE_LMS_ENABLED=False,
+            SECRET_KEY="x" * 40,
+            LTI_DYNAMIC_REGISTRATION=True,
+        )
+    make_test_app(
         tmp_path,
         ENV="production",
         PRACTICE_LMS_ENABLED=False,
         SECRET_KEY="x" * 40,
-        LTI_REGISTRATION_ALLOWED_HOSTS=["moodle.example.hu"],
+        LTI_DYNAMIC_REGISTRATION=True,
+        LTI_REGISTRATION_ALLOWED_ORIGINS=["https://moodle.example.hu"],
     )
-    assert "practice" not in app.blueprints
 
 
 def test_environment_overrides_instance_config(

@@ -16,6 +16,7 @@ from lms_plugin.accounts.models import LmsContext, Membership, Role, User
 from lms_plugin.db import db
 from lms_plugin.grading import services
 from lms_plugin.grading.models import Submission
+from tests.accounts.scoping import grant_a_programme
 from tests.conftest import Factory, login
 from tests.practice_platform import practice_lms  # noqa: F401 - end-to-end tests
 
@@ -42,6 +43,7 @@ def cohort(make: Factory) -> Cohort:
     ctx = make.context()
     other = make.context()
     coordinator = make.user(None, Role.COORDINATOR, name="Koordinátor Kata", is_coordinator=True)
+    grant_a_programme(coordinator)  # tenants: a coordinator reads only within a granted scope
     result = Cohort(
         ctx=ctx,
         other=other,

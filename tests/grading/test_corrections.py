@@ -66,7 +66,7 @@ def _deliveries(user_id: int) -> list[ScoreDelivery]:
             select(ScoreDelivery)
             .where(
                 ScoreDelivery.user_id == user_id,
-                ScoreDelivery.resource_id == f"assignment:{ASSIGNMENT}",
+                ScoreDelivery.resource_id == "module:role-ethics",
             )
             .order_by(ScoreDelivery.id)
         )
@@ -344,7 +344,7 @@ def _practice_scores(practice_lms: PracticeLms) -> list[tuple[float | None, str 
         items = list(
             db.session.scalars(
                 select(PracticeLineItem.id).where(
-                    PracticeLineItem.resource_id == f"assignment:{ASSIGNMENT}"
+                    PracticeLineItem.resource_id == "module:role-ethics"
                 )
             )
         )

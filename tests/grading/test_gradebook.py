@@ -22,7 +22,7 @@ from tests.practice_platform import BASE, PracticeLms, run_launch
 def _delivery() -> ScoreDelivery:
     db.session.expire_all()
     row = db.session.scalar(
-        select(ScoreDelivery).where(ScoreDelivery.resource_id == f"assignment:{ASSIGNMENT}")
+        select(ScoreDelivery).where(ScoreDelivery.resource_id == "module:role-ethics")
     )
     assert row is not None
     return row
@@ -72,7 +72,7 @@ def test_grade_released_while_the_platform_is_down_arrives_when_it_is_back(
             db.session.scalar(
                 select(PracticeScore.id)
                 .join(PracticeLineItem)
-                .where(PracticeLineItem.resource_id == f"assignment:{ASSIGNMENT}")
+                .where(PracticeLineItem.resource_id == "module:role-ethics")
             )
             is None
         )
@@ -86,11 +86,11 @@ def test_grade_released_while_the_platform_is_down_arrives_when_it_is_back(
     assert _delivery().status == "sent"
     with practice_lms.app.app_context():
         item = db.session.scalar(
-            select(PracticeLineItem).where(
-                PracticeLineItem.resource_id == f"assignment:{ASSIGNMENT}"
-            )
+            select(PracticeLineItem).where(PracticeLineItem.resource_id == "module:role-ethics")
         )
         assert item is not None and item.tag == "assignment" and item.score_maximum == 20
+        # The grade went into the module activity's own column: no column was added.
+        assert db.session.query(PracticeLineItem).count() == 4
         score = db.session.scalar(
             select(PracticeScore).where(PracticeScore.line_item_id == item.id)
         )

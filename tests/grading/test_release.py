@@ -36,7 +36,7 @@ def _ready(cohort: Cohort, sub: Submission, level: int, outcome: str, feedback: 
 def _assignment_delivery() -> ScoreDelivery:
     db.session.expire_all()
     row = db.session.scalar(
-        select(ScoreDelivery).where(ScoreDelivery.resource_id == f"assignment:{ASSIGNMENT}")
+        select(ScoreDelivery).where(ScoreDelivery.resource_id == "module:role-ethics")
     )
     assert row is not None
     return row
@@ -46,9 +46,7 @@ def test_nothing_is_queued_for_moodle_before_release(client: FlaskClient, cohort
     sub = submitted(cohort.anna, cohort.ctx)
     _ready(cohort, sub, 3, "pass")
     assert (
-        db.session.scalar(
-            select(ScoreDelivery).where(ScoreDelivery.resource_id.like("assignment:%"))
-        )
+        db.session.scalar(select(ScoreDelivery).where(ScoreDelivery.resource_id.like("module:%")))
         is None
     )
 

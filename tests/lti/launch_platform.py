@@ -96,6 +96,9 @@ class LaunchPlatform(BaseAdapter):
     registration_status: int = 200
     registration_answer: dict[str, Any] | None = None
     openid_config: dict[str, Any] | None = None
+    # Gradebook columns this platform serves to GET (url → line item JSON), and the reads made.
+    line_items: dict[str, dict[str, Any]] = field(default_factory=dict)
+    line_item_reads: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -151,6 +154,14 @@ class LaunchPlatform(BaseAdapter):
                 raise requests.ConnectionError(f"connection refused: {url}")
             # Moodle answers JSON with whatever content type; the tool must not care.
             return _response(request, 200, self.jwks(), "text/html")
+        if url.startswith(self.token_url) and request.method == "POST":
+            token = {"access_token": "platform-token", "token_type": "Bearer", "expires_in": 3600}
+            return _response(request, 200, token, "text/html")  # Moodle's token.php does so
+        if request.method == "GET" and url in self.line_items:
+            self.line_item_reads.append(url)
+            return _response(
+                request, 200, self.line_items[url], "application/vnd.ims.lis.v2.lineitem+json"
+            )
         if url.startswith(self.openid_url):
             return _response(request, 200, self.openid_configuration(), "application/json")
         if url.startswith(self.registration_url) and request.method == "POST":

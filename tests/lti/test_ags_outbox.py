@@ -63,7 +63,7 @@ def test_score_reaches_the_launch_line_item(stub: StubPlatform, course: Course) 
 
 
 def test_named_line_item_is_created_once_then_reused(stub: StubPlatform, course: Course) -> None:
-    spec = LineItemSpec("mentor-30h", "progress", "Course progress", 100)
+    spec = LineItemSpec("mentor-30h", "progress", "Course progress", 100, may_create=True)
     _queue(course, course.anna.id, 40, line_item=spec, score_maximum=100)
     _queue(course, course.bela.id, 10, line_item=spec, score_maximum=100)
     deliver_round()
@@ -90,7 +90,7 @@ def test_existing_line_item_is_found_by_resource_id_and_tag(
 ) -> None:
     stub.add_line_item("Other", resourceId="mentor-30h", tag="attendance")
     existing = stub.add_line_item("Progress", resourceId="mentor-30h", tag="progress")
-    spec = LineItemSpec("mentor-30h", "progress", "Course progress", 100)
+    spec = LineItemSpec("mentor-30h", "progress", "Course progress", 100, may_create=True)
     _queue(course, course.anna.id, 50, line_item=spec, score_maximum=100)
     assert deliver_round().sent
     assert len(_sent(stub, existing)) == 1

@@ -49,7 +49,7 @@ def _grade_cells(html: str) -> list[str]:
 
 def test_score_reaches_the_practice_gradebook(app: Flask, practice_lms: PracticeLms) -> None:
     browser = _https(app)
-    assert launch_as(browser, "anna").status_code == 200
+    assert launch_as(browser, "anna", target="course").status_code == 200
     with app.app_context():
         context, link = _course(practice_lms)
         anna = _user(practice_lms, "4")
@@ -64,7 +64,7 @@ def test_score_reaches_the_practice_gradebook(app: Flask, practice_lms: Practice
             grading_progress="FullyGraded",
             comment="Module passed",
         )
-        spec = LineItemSpec("mentor-30h", "progress", "Course progress", 100)
+        spec = LineItemSpec("mentor-30h", "progress", "Course progress", 100, may_create=True)
         queue_score(
             user_id=anna.id,
             context_pk=context.id,
@@ -88,7 +88,7 @@ def test_trainer_scores_are_not_sent_to_the_practice_gradebook(
     app: Flask, practice_lms: PracticeLms
 ) -> None:
     browser = _https(app)
-    assert launch_as(browser, "eva").status_code == 200
+    assert launch_as(browser, "eva", target="course").status_code == 200
     with app.app_context():
         context, link = _course(practice_lms)
         eva = _user(practice_lms, "3")
@@ -108,7 +108,9 @@ def test_trainer_scores_are_not_sent_to_the_practice_gradebook(
 
 def test_trainer_launch_brings_in_the_roster(app: Flask, practice_lms: PracticeLms) -> None:
     browser = _https(app)
-    assert launch_as(browser, "eva").status_code == 200  # the sync runs after that response
+    assert (
+        launch_as(browser, "eva", target="course").status_code == 200
+    )  # the sync runs after that response
     with app.app_context():
         context, _link = _course(practice_lms)
         assert context.roster_synced_at is not None

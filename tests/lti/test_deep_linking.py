@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from html import unescape
 from typing import Any
+from urllib.parse import urlencode
 
 import jwt
 from flask.testing import FlaskClient
@@ -71,7 +72,10 @@ def test_chosen_items_come_back_signed_with_line_items(
     assert set(items) == {"course", "module:role-ethics", "module:programme", "grading"}
     for item in items.values():
         assert item["type"] == "ltiResourceLink"
-        assert item["url"] == f"{TOOL}/lti/launch"  # the one redirect URI; the target is custom
+        # The item's URL names its target: Moodle keeps it as the activity's tool URL and sends
+        # it back as target_link_uri, which no tool-level custom parameter can override.
+        target = item["custom"]["target"]
+        assert item["url"] == f"{TOOL}/lti/launch?" + urlencode({"target": target})
     assert items["course"]["lineItem"]["resourceId"] == "course:mentor-30h"
     assert items["course"]["lineItem"]["scoreMaximum"] == 100
     assignment = items["module:role-ethics"]["lineItem"]

@@ -1,4 +1,6 @@
-"""LTI Dynamic Registration 1.0 against a Moodle-like platform, and its failures."""
+"""LTI Dynamic Registration 1.0 against a Moodle-like platform, and its failures.
+
+Registration is off by default; these tests switch it on for https://newschool.test."""
 
 from __future__ import annotations
 
@@ -18,11 +20,13 @@ TOOL_CONFIG = "https://purl.imsglobal.org/spec/lti-tool-configuration"
 
 
 @pytest.fixture
-def newcomer(app_ctx: Flask) -> Iterator[LaunchPlatform]:
-    """A platform that is not registered yet."""
+def newcomer(app_ctx: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[LaunchPlatform]:
+    """A platform that is not registered yet, allowed to register (pending approval)."""
     platform = LaunchPlatform(
         issuer="https://newschool.test", client_id="dyn-client", deployment_id="5"
     )
+    monkeypatch.setitem(app_ctx.config, "LTI_DYNAMIC_REGISTRATION", True)
+    monkeypatch.setitem(app_ctx.config, "LTI_REGISTRATION_ALLOWED_ORIGINS", [platform.issuer])
     mount_adapter(app_ctx, platform.issuer + "/", platform)
     yield platform
     app_ctx.extensions.get(EXTENSION, {}).pop(platform.issuer + "/", None)
@@ -76,17 +80,31 @@ def test_dynamic_registration_registers_and_closes_the_dialog(
     assert platform.auth_token_url == newcomer.token_url
     assert platform.key_set_url == newcomer.jwks_url
     assert [d.deployment_id for d in platform.deployments] == ["5"]
+    assert platform.status == "pending" and not platform.is_active
+    assert platform.product == "moodle 4.4" and platform.registration_url == newcomer.openid_url
+    assert "pending" in page and "tool administrator" in page
 
 
-def test_dynamically_registered_platform_can_launch(
-    tool: FlaskClient, newcomer: LaunchPlatform
+def test_trusted_origin_registers_active_and_can_launch(
+    app: Flask, tool: FlaskClient, newcomer: LaunchPlatform, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setitem(app.config, "LTI_REGISTRATION_TRUSTED_ORIGINS", [newcomer.issuer])
     _register(tool, newcomer)
     assert (
         "frame-ancestors 'self' https://newschool.test"
         in tool.get("/lti/register").headers["Content-Security-Policy"]
     )
     assert newcomer.launch(tool).status_code == 200
+
+
+def test_registration_is_off_by_default(
+    app: Flask, tool: FlaskClient, newcomer: LaunchPlatform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "LTI_DYNAMIC_REGISTRATION", False)
+    response = _register(tool, newcomer)
+    assert response.status_code == 403  # type: ignore[attr-defined]
+    assert "switched off" in response.get_data(as_text=True)  # type: ignore[attr-defined]
+    assert newcomer.registrations == [] and db.session.scalar(select(Platform)) is None
 
 
 def test_issuer_on_another_origin_is_refused(tool: FlaskClient, newcomer: LaunchPlatform) -> None:
@@ -98,7 +116,12 @@ def test_issuer_on_another_origin_is_refused(tool: FlaskClient, newcomer: Launch
     assert db.session.scalar(select(Platform)) is None
 
 
-def test_unreachable_configuration_gives_a_clear_page(tool: FlaskClient) -> None:
+def test_unreachable_configuration_gives_a_clear_page(
+    app: Flask, tool: FlaskClient, newcomer: LaunchPlatform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    newcomer.jwks_reachable = False
+    monkeypatch.setitem(app.config, "LTI_REGISTRATION_ALLOWED_ORIGINS", ["https://127.0.0.1:1"])
+    monkeypatch.setitem(app.config, "LTI_OUTBOUND_ALLOW_PRIVATE", True)
     response = tool.get(
         "/lti/register", query_string={"openid_configuration": "https://127.0.0.1:1/conf"}
     )
@@ -113,16 +136,17 @@ def test_configuration_that_is_not_json(
         "/lti/register", query_string={"openid_configuration": newcomer.issuer + "/nothing-here"}
     )
     assert response.status_code == 400
-    assert "answered 404" in response.get_data(as_text=True)
+    assert "answered HTTP 404" in response.get_data(as_text=True)
 
 
 def test_platform_refusing_the_registration(tool: FlaskClient, newcomer: LaunchPlatform) -> None:
     newcomer.registration_status = 401
-    newcomer.registration_answer = {"error": "invalid registration token"}
+    newcomer.registration_answer = {"error": "<b>anything the platform says</b>"}
     response = _register(tool, newcomer)
     assert response.status_code == 400  # type: ignore[attr-defined]
     page = response.get_data(as_text=True)  # type: ignore[attr-defined]
-    assert "refused the registration (401)" in page and "invalid registration token" in page
+    assert "refused the registration (HTTP 401)" in page
+    assert "anything the platform says" not in page  # answers are never echoed
     assert db.session.scalar(select(Platform)) is None
 
 
@@ -133,16 +157,35 @@ def test_answer_without_deployment_id(tool: FlaskClient, newcomer: LaunchPlatfor
     assert "no deployment_id" in response.get_data(as_text=True)  # type: ignore[attr-defined]
 
 
-def test_allowed_hosts_limit_who_may_register(
+def test_allowed_origins_name_scheme_host_and_port(
     app: Flask, tool: FlaskClient, newcomer: LaunchPlatform, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(app.config, "LTI_REGISTRATION_ALLOWED_HOSTS", ["moodle.school.hu"])
-    response = _register(tool, newcomer)
-    assert response.status_code == 400  # type: ignore[attr-defined]
-    assert "not allowed" in response.get_data(as_text=True)  # type: ignore[attr-defined]
+    for other in ("https://newschool.test:8443", "http://newschool.test", "https://school.test"):
+        monkeypatch.setitem(app.config, "LTI_REGISTRATION_ALLOWED_ORIGINS", [other])
+        response = _register(tool, newcomer)
+        assert response.status_code == 400  # type: ignore[attr-defined]
+        assert "not allowed" in response.get_data(as_text=True)  # type: ignore[attr-defined]
     assert newcomer.registrations == []
 
 
-def test_register_without_parameters_explains_what_to_do(tool: FlaskClient) -> None:
+def test_deprecated_allowed_hosts_still_reads_as_https_origins(
+    app: Flask, tool: FlaskClient, newcomer: LaunchPlatform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "LTI_REGISTRATION_ALLOWED_ORIGINS", [])
+    monkeypatch.setitem(app.config, "LTI_REGISTRATION_ALLOWED_HOSTS", ["newschool.test"])
+    assert _register(tool, newcomer).status_code == 200  # type: ignore[attr-defined]
+    monkeypatch.setitem(app.config, "LTI_REGISTRATION_ALLOWED_HOSTS", ["*"])  # no wildcard now
+    newcomer.client_id = "dyn-client-2"
+    assert _register(tool, newcomer).status_code == 400  # type: ignore[attr-defined]
+
+
+def test_register_without_parameters_explains_what_to_do(
+    tool: FlaskClient, newcomer: LaunchPlatform
+) -> None:
     page = tool.get("/lti/register").get_data(as_text=True)
     assert "Add LTI Advantage" in page and f"{TOOL}/lti/register" in page
+
+
+def test_register_help_says_when_it_is_off(app: Flask, tool: FlaskClient) -> None:
+    page = tool.get("/lti/register").get_data(as_text=True)
+    assert "switched off" in page and "Add LTI Advantage" not in page

@@ -120,7 +120,14 @@ def moodle_nonce(location: str) -> str:
     return parse_qs(urlsplit(location).query)["nonce"][0]
 
 
-def test_proxy_fix_honours_x_forwarded_proto(app: Flask, moodle: LaunchPlatform) -> None:
+def test_proxy_fix_honours_x_forwarded_proto(
+    app: Flask, moodle: LaunchPlatform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    # What create_app wires with TRUSTED_PROXIES=1 (the default 0 ignores X-Forwarded-*).
+    proxied = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1)
+    monkeypatch.setattr(app, "wsgi_app", proxied)
     plain = app.test_client()  # http to the app, https at the proxy
     response = plain.get(
         "/lti/login",
@@ -209,7 +216,11 @@ def test_refused_session_cookie_offers_a_new_window_that_resumes_the_launch(
     resume_url = continue_url.replace("/lti/continue/", "/lti/resume/")
     assert f'href="{resume_url}"' in text
     window = app.test_client()
-    opened = window.get(resume_url)
+    english(window)
+    # A top-level window keeps no cookie from inside Moodle: the tool asks before signing in.
+    asked = window.get(resume_url)
+    assert asked.status_code == 200 and "Continue as" in asked.get_data(as_text=True)
+    opened = window.post(resume_url)
     assert opened.status_code == 302 and opened.headers["Location"] == "/"
     with window.session_transaction() as sess:
         assert sess[SESSION_KEY]["role"] == "trainee"

@@ -60,7 +60,7 @@ def test_scores_posted_with_pylti1p3_appear_in_the_gradebook(
 def test_results_and_line_items_read_back_what_was_posted(
     client: FlaskClient, practice_lms: PracticeLms
 ) -> None:
-    anna = run_launch(client, "anna", target="progress")
+    anna = run_launch(client, "anna", target="course")
     ags = AssignmentsGradesService(_connector(practice_lms), anna.claims[AGS])
     ags.put_grade(_grade("4", 5, "FullyGraded"))
     results = list(ags.get_grades(LineItem().set_id(anna.claims[AGS]["lineitem"])))
@@ -77,14 +77,14 @@ def test_results_and_line_items_read_back_what_was_posted(
         LineItem()
         .set_label("Kurzus haladás")
         .set_score_maximum(100)
-        .set_resource_id("course:mentor-30h")
-        .set_tag("course-progress")
+        .set_resource_id("course:practice-extra")
+        .set_tag("practice-extra")
     )
-    again = ags.find_lineitem_by_resource_id("course:mentor-30h")
+    again = ags.find_lineitem_by_resource_id("course:practice-extra")
     assert again is not None and again.get_id() == created.get_id()
     assert ags.find_lineitem_by_tag("no-such-tag") is None
     lineitems = list(ags.get_lineitems())
-    assert len(lineitems) == 9  # eight seeded activities and the new column
+    assert len(lineitems) == 5  # the four graded seed activities and the new column
 
 
 def _token(practice_lms: PracticeLms, *scopes: str) -> str:
@@ -102,7 +102,7 @@ def _post_score(token: str, url: str, body: dict[str, Any], ctype: str = SCORE_T
 
 
 def test_scores_follow_moodles_rules(client: FlaskClient, practice_lms: PracticeLms) -> None:
-    url = run_launch(client, "anna", target="home").claims[AGS]["lineitem"]
+    url = run_launch(client, "anna", target="course").claims[AGS]["lineitem"]
     token = _token(practice_lms, SCOPE + "score")
     now = datetime.now(UTC)
     body = {

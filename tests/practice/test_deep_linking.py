@@ -60,6 +60,11 @@ def test_trainer_picks_activities_in_the_tool_and_they_appear_in_the_course(
     assert launched.response.status_code == 200
     assert launched.claims[LTI + "resource_link"]["id"] == str(graded.id)
     assert launched.claims[LTI + "custom"]["target"] == "module:programme"
+    # Like Moodle, the activity's own URL (with its target) comes back as target_link_uri, and
+    # the activity opens its module.
+    link_uri = launched.claims[LTI + "target_link_uri"]
+    assert link_uri.endswith("/lti/launch?target=module%3Aprogramme")
+    assert launched.response.request.path.endswith("/course/programme/")
     if graded.line_items:
         item = graded.line_items[0]
         assert launched.claims[AGS]["lineitem"].endswith(f"/lineitems/{item.id}/lineitem?type_id=1")

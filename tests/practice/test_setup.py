@@ -30,7 +30,8 @@ def test_registration_is_idempotent_and_follows_the_server_name(app_ctx: Flask) 
     assert first.auth_token_url == "https://tool.test/practice/token"
     assert first.key_set_url == "https://tool.test/practice/jwks"
     assert _count(Platform) == 1 and _count(Deployment) == 1
-    assert _count(PracticeResourceLink) == 8 and _count(PracticeLineItem) == 8
+    # Like Moodle after deep linking: a column only for graded activities (course, 3 modules).
+    assert _count(PracticeResourceLink) == 9 and _count(PracticeLineItem) == 4
 
 
 def test_platform_key_is_private_to_the_owner(app_ctx: Flask) -> None:

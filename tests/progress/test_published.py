@@ -82,6 +82,12 @@ def test_course_hours_and_certificate_reach_the_gradebook(
         first.hours - first.face_to_face_hours,
         "FullyGraded",
     )
+    # The knowledge check's best score is in the quiz module's own column (resourceId set by deep
+    # linking), and no column was added: the gradebook has exactly the teacher's columns.
+    quiz = _scores(practice_lms, f"module:{first.id}")
+    assert [(s.user_sub, s.score_given, s.score_maximum) for s in quiz] == [("4", 100.0, 100.0)]
+    with practice_lms.app.app_context():
+        assert db.session.query(PracticeLineItem).count() == 4
     # nothing changed: nothing new is published
     services.on_progress_event(anna.id, course.id)
     db.session.commit()
@@ -100,4 +106,6 @@ def test_course_hours_and_certificate_reach_the_gradebook(
     cert = cert_services.latest_certificate(anna.id, course.id)
     assert cert is not None and cert.code in (certificate[0].comment or "")
     gradebook = client.get(f"{BASE}/practice/gradebook").get_data(as_text=True)
-    assert "Mentor certificate" in gradebook
+    assert "Mentor certificate" in gradebook  # the one column the tool creates, in English
+    with practice_lms.app.app_context():
+        assert db.session.query(PracticeLineItem).count() == 5

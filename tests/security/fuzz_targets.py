@@ -51,12 +51,37 @@ nasty_text = st.one_of(
             "https://evil.example/",
             "//evil.example",
             "\r\nX: y",
+            # numbers that str.isdigit() accepts but int() or the database refuses
+            "²",
+            "¹²³",
+            "٣",
+            "0" * 30 + "1",
+            str(2**31),
+            str(2**63),
+            str(2**64),
+            "-" + str(2**63 + 1),
+            "9" * 5000,
+            "a\x00b",
+            "%00",
         ]
     ),
     st.integers(min_value=0, max_value=2000).map(lambda n: "x" * n * 10),
 )
+# Only JSON carries lone surrogates (a form or a URL is bytes, decoded with replacement).
+unstorable_text = st.sampled_from(["\ud800", "x\udfffy", "a\x00b", "\x00", "\udc80" * 3])
 json_scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), nasty_text
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.sampled_from([2**31, 2**63, 2**64, -(2**63) - 1, 10**30]),
+    st.floats(allow_nan=False),
+    nasty_text,
+    unstorable_text,
+)
+# Ids in URLs and query strings: huge, signed, padded, non-ASCII digits.
+hostile_ids = st.one_of(
+    st.integers(min_value=0, max_value=2**80).map(str),
+    st.sampled_from(["²", "٣", "¹", "-1", "0", "1e3", " 1", "0x10", "1" * 400, "%00", "\x00"]),
 )
 json_values = st.recursive(
     json_scalars,
@@ -72,6 +97,24 @@ class RawJson:
     """JSON text too deep for json.dumps (it would hit the recursion limit on our side)."""
 
     text: str
+
+
+def storable(value: Any) -> bool:
+    """No NUL and no lone surrogate in any string or key of a JSON value (RawJson: ASCII only)."""
+    if isinstance(value, RawJson):
+        return "\\u0000" not in value.text and "\x00" not in value.text
+    if isinstance(value, str):
+        return "\x00" not in value and not any(0xD800 <= ord(c) <= 0xDFFF for c in value)
+    if isinstance(value, dict):
+        return all(storable(k) and storable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(storable(v) for v in value)
+    return True
+
+
+def acceptable_json(value: Any) -> bool:
+    """What the input layer lets through to a view: an object with storable strings."""
+    return isinstance(value, dict | RawJson) and storable(value)
 
 
 def nested_bomb(depth: int) -> RawJson:
@@ -194,6 +237,7 @@ class Fuzzer:
     requests: int = 0
     failures: list[str] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
+    last_body: str = ""  # the page the last signed launch answered with
 
     def _count(self, what: str, status: int) -> int:
         self.requests += 1
@@ -253,6 +297,7 @@ class Fuzzer:
         response = client.post(
             "/lti/launch", data={"id_token": token, "state": state}, base_url=BASE
         )
+        self.last_body = response.get_data(as_text=True)
         return self._count(
             f"POST /lti/launch claims={list(claims)} header={header}", response.status_code
         )
@@ -342,7 +387,33 @@ FORMS: dict[str, tuple[str, tuple[str, ...]]] = {
     "/coordination/match": ("coordinator", ("programme_id",)),
     "/admin/platforms": ("admin", ("issuer", "client_id", "name", "auth_login_url", "key_set_url")),
     "/admin/coordinators": ("admin", ("user_id", "query")),
+    "/grading/submissions/{anna_submission}/allocate": ("trainer", ("marker_id",)),
+    "/grading/submissions/{anna_submission}/reopen": ("trainer", ("version",)),
 }
+
+# Routes with an id in the path, and the visitor who may open them.
+ID_ROUTES: tuple[tuple[str, str, str], ...] = (
+    ("GET", "trainer", "/grading/submissions/{id}"),
+    ("POST", "trainer", "/grading/submissions/{id}/grade"),
+    ("GET", "trainee", "/grading/files/{id}"),
+    ("POST", "coordinator", "/certificates/{id}/revoke"),
+    ("GET", "coordinator", "/coordination/helpers/{id}"),
+    ("GET", "coordinator", "/coordination/mentors/{id}"),
+    ("GET", "trainer", "/progress/trainee/{id}"),
+    ("POST", "trainer", "/grading/comments/{id}/delete"),
+)
+# Pages that read numbers from the query string, and who reads them.
+INT_QUERIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("coordinator", "/coordination/", ("centre", "programme")),
+    ("coordinator", "/coordination/helpers", ("centre", "school", "page", "programme")),
+    ("coordinator", "/coordination/mentors", ("school", "page")),
+    ("coordinator", "/coordination/match", ("school", "programme")),
+    ("coordinator", "/coordination/schools", ("centre", "programme")),
+    ("coordinator", "/coordination/coverage.csv", ("centre",)),
+    ("coordinator", "/certificates", ("centre", "school")),
+    ("coordinator", "/certificates.csv", ("centre", "school")),
+    ("trainer", "/grading/", ("page", "marker")),
+)
 
 
 def form_fields(names: tuple[str, ...]) -> st.SearchStrategy[dict[str, str]]:

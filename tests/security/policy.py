@@ -18,15 +18,29 @@ EVERYONE = frozenset(
         "trainer",
         "coordinator",
         "admin",
+        # tenants and scopes (see tests/security/world.py)
+        "centre_coordinator",
+        "ungranted_coordinator",
+        "coordinator_b",
+        "admin_b",
+        "tool_admin",
     }
 )
 LAUNCHED = EVERYONE - {"anonymous"}
-# Anna's own objects: Anna, her trainer (course A), coordinators and admins.
-OWNER_AND_STAFF = frozenset({"trainee", "trainer", "coordinator", "admin"})
-TRAINERS = frozenset({"trainer_elsewhere", "trainer", "admin"})  # any trainer, own course's data
-TRAINER_OF_ANNA = frozenset({"trainer", "admin"})  # acting on a trainee of course A
-COORDINATORS = frozenset({"coordinator", "admin"})
-ADMINS = frozenset({"admin"})
+# Anna's own objects (tenant A, centre C1): Anna, her trainer (course A), the coordinator of the
+# whole programme, tenant A's admin and the tool administrator.
+OWNER_AND_STAFF = frozenset({"trainee", "trainer", "coordinator", "admin", "tool_admin"})
+TRAINERS = frozenset({"trainer_elsewhere", "trainer", "admin", "admin_b", "tool_admin"})  # own data
+TRAINER_OF_ANNA = frozenset({"trainer", "admin", "tool_admin"})  # acting on a trainee of course A
+# Acting on tenant A's coordination objects at centre C1.
+COORDINATORS = frozenset({"coordinator", "admin", "tool_admin"})
+# Coordination pages that list what is in the viewer's own scope (no object of another scope named).
+SCOPED = COORDINATORS | {"centre_coordinator", "coordinator_b", "admin_b"}
+# The whole programme (imports, the matcher): not a coordinator of one centre only.
+WHOLE_PROGRAMME = SCOPED - {"centre_coordinator"}
+NO_COURSE_COORDINATORS = frozenset({"centre_coordinator", "ungranted_coordinator", "coordinator_b"})
+ADMINS = frozenset({"admin", "tool_admin"})  # acting on tenant A's registrations and people
+ADMIN_PAGES = ADMINS | {"admin_b"}  # admin pages listing the viewer's own tenant
 
 # Kinds that are not role-gated pages.
 PUBLIC = "public"  # anyone, no launch needed (verification, keys, health, the landing page)
@@ -69,6 +83,8 @@ POLICY: dict[str, Rule] = {
     "static": public(filename="=app.css"),
     "accounts.set_language": public(),
     "accounts.logout": public(),
+    "accounts.autosave_get": roles(LAUNCHED),
+    "accounts.autosave_post": roles(LAUNCHED),
     # LTI protocol
     "lti.login": Rule(kind=LTI),
     "lti.launch": Rule(kind=LTI),
@@ -77,6 +93,10 @@ POLICY: dict[str, Rule] = {
     "lti.jwks": public(),
     "lti.register": Rule(kind=LTI),
     "lti.deep_link_picker": Rule(kind=LTI),
+    # Scores in Moodle: the trainers of the launched course (a delivery of another course: 404).
+    "lti.deliveries": roles(TRAINERS, may_404=True),
+    "lti.retry": roles(TRAINERS, may_404=True, delivery_id="=999999"),
+    "lti.send_now": roles(TRAINERS, may_404=True),
     # courses (any launched user; the content itself is not personal)
     "courses.course_home": roles(LAUNCHED),
     "courses.module": roles(LAUNCHED, **COURSE_PAGE),
@@ -92,9 +112,9 @@ POLICY: dict[str, Rule] = {
     "progress.heartbeat": roles(LAUNCHED),
     "progress.cohort": roles(TRAINERS),
     "progress.cohort_csv": roles(TRAINERS),
-    "progress.trainee": roles(TRAINER_OF_ANNA, user_id="anna"),
-    "progress.mark_complete": roles(TRAINER_OF_ANNA, user_id="anna"),
-    "progress.attendance": roles(TRAINER_OF_ANNA, user_id="anna"),
+    "progress.trainee": roles(TRAINER_OF_ANNA - {"tool_admin"}, user_id="anna"),
+    "progress.mark_complete": roles(TRAINER_OF_ANNA - {"tool_admin"}, user_id="anna"),
+    "progress.attendance": roles(TRAINER_OF_ANNA - {"tool_admin"}, user_id="anna"),
     # grading: trainees' side
     "grading.my_submissions": roles(LAUNCHED),
     "grading.assignment": roles(LAUNCHED, assignment_id="assignment_id"),
@@ -105,14 +125,18 @@ POLICY: dict[str, Rule] = {
     "grading.download": roles(OWNER_AND_STAFF, file_id="anna_file"),
     # grading: trainers' side
     "grading.queue": roles(TRAINERS),
-    "grading.grade_page": roles(frozenset({"trainer", "coordinator", "admin"}), **SUBMISSION),
+    "grading.grade_page": roles(OWNER_AND_STAFF - {"trainee"}, **SUBMISSION),
     "grading.save_grade": roles(TRAINER_OF_ANNA, **SUBMISSION),
     "grading.reopen": roles(TRAINER_OF_ANNA, **SUBMISSION),
     "grading.allocate": roles(TRAINER_OF_ANNA, **SUBMISSION),
     "grading.reopen_for_correction": roles(TRAINER_OF_ANNA, **SUBMISSION),
     "grading.confirm_release": roles(TRAINERS),
     "grading.release_grades": roles(TRAINERS),
-    "grading.export_csv": roles(TRAINERS | {"coordinator"}),
+    # The launch's course: coordinators launched without one get a 400 telling them to open it.
+    "grading.export_csv": Rule(
+        allowed=TRAINERS | {"coordinator"},
+        denied=EVERYONE - TRAINERS - {"coordinator"} - NO_COURSE_COORDINATORS,
+    ),
     "grading.comment_bank": roles(TRAINERS),
     # The entry belongs to course A's trainer; an admin may or may not tidy it (not checked).
     "grading.delete_comment": Rule(
@@ -125,9 +149,13 @@ POLICY: dict[str, Rule] = {
     "certification.pdf": roles(OWNER_AND_STAFF, cert_id="anna_cert"),
     "certification.badge_jwt": roles(OWNER_AND_STAFF, cert_id="anna_cert"),
     "certification.check": roles(LAUNCHED),
-    "certification.register": roles(COORDINATORS),
-    "certification.register_csv": roles(COORDINATORS),
-    "certification.register_zip": roles(COORDINATORS),
+    "certification.register": roles(SCOPED | {"ungranted_coordinator"}),
+    "certification.register_csv": roles(SCOPED | {"ungranted_coordinator"}),
+    "certification.register_zip": roles(SCOPED | {"ungranted_coordinator"}),
+    # background jobs (big exports): the owner only; no job is seeded, so launched users get 404
+    "jobs.status": roles(LAUNCHED, may_404=True, job_id="=999999"),
+    "jobs.status_json": roles(LAUNCHED, may_404=True, job_id="=999999"),
+    "jobs.download": roles(LAUNCHED, may_404=True, job_id="=999999"),
     "certification.revoke": roles(COORDINATORS, cert_id="anna_cert"),
     "certification.verify_form": public(),
     "certification.verify": public(code="anna_code"),
@@ -137,36 +165,38 @@ POLICY: dict[str, Rule] = {
     "certification.credential": public(code="anna_code"),
     # coordination
     "coordination.mentor_view": roles(LAUNCHED),
-    "coordination.dashboard": roles(COORDINATORS),
-    "coordination.dashboard_csv": roles(COORDINATORS),
-    "coordination.audit_log": roles(COORDINATORS),
-    "coordination.helpers": roles(COORDINATORS),
-    "coordination.helpers_export": roles(COORDINATORS),
-    "coordination.helper_new": roles(COORDINATORS),
+    "coordination.dashboard": roles(SCOPED),
+    "coordination.dashboard_csv": roles(SCOPED),
+    "coordination.audit_log": roles(SCOPED),
+    "coordination.helpers": roles(SCOPED),
+    "coordination.helpers_export": roles(SCOPED),
+    "coordination.helper_new": roles(SCOPED),
     "coordination.helper_detail": roles(COORDINATORS, helper_id="helper"),
     "coordination.helper_link": roles(COORDINATORS, helper_id="helper"),
     "coordination.helper_unlink": roles(COORDINATORS, helper_id="helper"),
     "coordination.helper_ban": roles(COORDINATORS, helper_id="helper"),
     "coordination.helper_erase": roles(COORDINATORS, helper_id="helper"),
-    "coordination.match_run": roles(COORDINATORS),
-    "coordination.match_review": roles(COORDINATORS, may_404=True, run_id="=999999"),
-    "coordination.match_move": roles(COORDINATORS, may_404=True, run_id="=999999"),
-    "coordination.match_publish": roles(COORDINATORS, may_404=True, run_id="=999999"),
-    "coordination.match_discard": roles(COORDINATORS, may_404=True, run_id="=999999"),
-    "coordination.mentors": roles(COORDINATORS),
+    "coordination.match_run": roles(WHOLE_PROGRAMME),
+    "coordination.match_review": roles(SCOPED, may_404=True, run_id="=999999"),
+    "coordination.match_move": roles(SCOPED, may_404=True, run_id="=999999"),
+    "coordination.match_publish": roles(SCOPED, may_404=True, run_id="=999999"),
+    "coordination.match_discard": roles(SCOPED, may_404=True, run_id="=999999"),
+    "coordination.mentors": roles(SCOPED),
     "coordination.mentor_detail": roles(COORDINATORS, mentor_id="mentor"),
     "coordination.place": roles(COORDINATORS, mentor_id="mentor"),
     "coordination.end_placement": roles(COORDINATORS, placement_id="placement"),
-    "coordination.create_programme": roles(COORDINATORS),
-    "coordination.schools": roles(COORDINATORS),
-    "coordination.schools_export": roles(COORDINATORS),
-    "coordination.import_preview": roles(COORDINATORS),
-    "coordination.import_confirm": roles(COORDINATORS),
+    "coordination.create_programme": roles(SCOPED),
+    "coordination.schools": roles(SCOPED),
+    "coordination.schools_export": roles(SCOPED),
+    "coordination.import_preview": roles(WHOLE_PROGRAMME),
+    "coordination.import_confirm": roles(WHOLE_PROGRAMME),
     # admin
-    "admin.platforms": roles(ADMINS),
+    "admin.platforms": roles(ADMIN_PAGES),
     "admin.platform_active": roles(ADMINS, platform_id="platform"),
-    "admin.coordinators": roles(ADMINS),
+    "admin.coordinators": roles(ADMIN_PAGES),
     "admin.coordinator_set": roles(ADMINS, user_id="bela"),
+    "admin.coordinator_grant": roles(ADMINS, user_id="bela"),
+    "admin.coordinator_ungrant": roles(ADMINS, may_404=True, user_id="bela", grant_id="=999999"),
     # the practice LMS (a platform: its pages are its own, its services need a token)
     "practice.index": Rule(kind=PRACTICE),
     "practice.setup": Rule(kind=PRACTICE),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 
 from tests.security.world import World
@@ -46,8 +47,14 @@ def test_private_pages_are_never_cached_and_never_sniffed(app: Flask, world: Wor
     assert "attachment" in download.headers["Content-Disposition"]
 
 
-def test_hsts_and_iframe_cookies_behind_a_tls_proxy(app: Flask, world: World) -> None:
+def test_hsts_and_iframe_cookies_behind_a_tls_proxy(
+    app: Flask, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Behind a TLS proxy (ProxyFix, TRUSTED_PROXIES=1): plain HTTP plus X-Forwarded-Proto."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    # What create_app wires with TRUSTED_PROXIES=1 (the default, 0, ignores X-Forwarded-*).
+    monkeypatch.setattr(app, "wsgi_app", ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1))
     client = app.test_client()  # http:// on the wire, https at the proxy
     response = client.get(
         "/lti/login",

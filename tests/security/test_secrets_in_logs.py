@@ -98,8 +98,8 @@ def test_no_secret_is_logged_during_launch_token_fetch_and_release(
 
     calls = _record_service_calls(practice_lms, monkeypatch)
     trainer = https_client(app)
-    eva = run_launch(trainer, "eva")
-    anna = run_launch(https_client(app), "anna")
+    eva = run_launch(trainer, "eva", target="course")
+    anna = run_launch(https_client(app), "anna", target="course")
     assert eva.response.status_code == 200 and anna.response.status_code == 200
     with app.app_context():
         context, _link = course_of(practice_lms)

@@ -123,7 +123,11 @@ def test_path_tricks_in_names_stay_inside_the_upload_folder(
     app: Flask, world: World, carl: tuple[FlaskClient, int], name: str
 ) -> None:
     client, user_id = carl
-    assert _upload(client, world.ids["assignment_id"], name, PDF) in (302, 303)
+    status = _upload(client, world.ids["assignment_id"], name, PDF)
+    if "\x00" in name:  # the input layer refuses NUL bytes outright: nothing is stored
+        assert status == 400 and _files(user_id) == []
+        return
+    assert status in (302, 303)
     [(original, stored)] = _files(user_id)
     assert re.fullmatch(r"[0-9a-f]{32}", stored)
     assert "/" not in original and "\\" not in original and "\x00" not in original

@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
-from lms_plugin.accounts.current import SESSION_KEY
+from lms_plugin.accounts.current import SESSION_KEY, VERSION_KEY
 from lms_plugin.accounts.models import LmsContext, Membership, Role, User
 from lms_plugin.db import db, utcnow
 from lms_plugin.lti.models import Deployment, Platform
@@ -27,7 +27,17 @@ VISITORS: dict[str, tuple[str | None, Role | None, str | None]] = {
     "trainer": ("ta", Role.TRAINER, "a"),
     "coordinator": ("coord", Role.COORDINATOR, "a"),
     "admin": ("admin", Role.ADMIN, "a"),
+    # Tenants and scopes (tests/security/test_tenants_*.py): tenant A is moodle.sec.test (all of
+    # the above), tenant B another Moodle. The programme of tenant A has two centres: C1 (Anna's
+    # school S1) and C2 (school S2); "coordinator" coordinates the whole programme.
+    "centre_coordinator": ("coord_c2", Role.COORDINATOR, None),  # tenant A, centre C2 only
+    "ungranted_coordinator": ("coord_none", Role.COORDINATOR, None),  # tenant A, no grant
+    "coordinator_b": ("coord_b", Role.COORDINATOR, None),  # tenant B, its own programme
+    "admin_b": ("admin_b", Role.ADMIN, "x"),  # tenant B's platform administrator
+    "tool_admin": ("tool_admin", Role.ADMIN, "x"),  # tenant B's, but a tool administrator
 }
+TENANT_A = "https://moodle.sec.test"
+TENANT_B = "https://moodle.other.test"
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -50,6 +60,11 @@ class World:
             with client.session_transaction() as sess:
                 sess["_user_id"] = str(self.ids[key])
                 sess["_fresh"] = True
+                # A fresh login: the user's current session version (an earlier POST /logout in
+                # the matrix ended the sessions before it, as it should).
+                user = db.session.get(User, self.ids[key])
+                db.session.refresh(user)
+                sess[VERSION_KEY] = user.session_version if user else 0
                 sess[SESSION_KEY] = {
                     "role": role.value,
                     "context_pk": self.ids[f"context_{ctx}"] if ctx else None,
@@ -113,6 +128,7 @@ def seed_world(text: str = "My plan for the school year") -> World:
     _certificates(world, text)
     _submissions(world, text)
     _coordination(world, text)
+    _tenants(world, text)
     db.session.commit()
     return world
 
@@ -243,3 +259,140 @@ def _coordination(world: World, text: str) -> None:
         placement=placement.id,
         helper=helper.id,
     )
+
+
+def _tenants(world: World, text: str) -> None:
+    """Centre C2 of tenant A's programme, tenant B with its own people and objects, the grants."""
+    from lms_plugin.certification.models import Certificate
+    from lms_plugin.certification.services import new_code
+    from lms_plugin.coordination.models import (
+        CoordinatorGrant,
+        MentorProfile,
+        PeerHelper,
+        Placement,
+        Programme,
+        School,
+        TrainingCentre,
+    )
+    from lms_plugin.grading.models import Submission
+
+    programme = db.session.get(Programme, world.ids["programme"])
+    assert programme is not None
+    programme.issuer = TENANT_A
+    centre2 = TrainingCentre(programme_id=programme.id, code="C2", name="Centre Two")
+    db.session.add(centre2)
+    db.session.flush()
+    school2 = School(
+        programme_id=programme.id, centre_id=centre2.id, code="S2", name="School Two (C2)"
+    )
+    db.session.add(school2)
+    db.session.flush()
+    bela_mentor = MentorProfile(user_id=world.users["bela"].id, home_school_id=school2.id)
+    db.session.add(bela_mentor)
+    db.session.flush()
+    placement2 = Placement(mentor_id=bela_mentor.id, school_id=school2.id)
+    helper2 = PeerHelper(
+        school_id=school2.id,
+        display_name="Helper of C2",
+        school_year=10,
+        start_date=date.today(),
+        birth_year=date.today().year - 16,
+        consent_by="self",
+    )
+    db.session.add_all([placement2, helper2])
+
+    platform_b = Platform(
+        issuer=TENANT_B,
+        client_id="other-client",
+        name="Other Moodle",
+        auth_login_url=f"{TENANT_B}/auth",
+        auth_token_url=f"{TENANT_B}/token",
+        key_set_url=f"{TENANT_B}/certs",
+    )
+    platform_b.deployments.append(Deployment(deployment_id="1"))
+    db.session.add(platform_b)
+    db.session.flush()
+    ctx_x = LmsContext(platform_id=platform_b.id, context_id="course-x", title="Course X")
+    db.session.add(ctx_x)
+    db.session.flush()
+    world.contexts["x"] = ctx_x
+    world.ids.update(platform_b=platform_b.id, context_x=ctx_x.id)
+    tenant_a_platform = world.ids["platform"]
+    people = {
+        "coord_c2": (tenant_a_platform, "Coordinator of C2", {"is_coordinator": True}),
+        "coord_none": (tenant_a_platform, "Coordinator without grant", {"is_coordinator": True}),
+        "coord_b": (platform_b.id, "Coordinator B", {"is_coordinator": True}),
+        "admin_b": (platform_b.id, "Admin B", {"is_admin": True}),
+        "tool_admin": (platform_b.id, "Tool Admin", {"is_admin": True, "is_tool_admin": True}),
+        "carol": (platform_b.id, "Carol of tenant B", {}),
+    }
+    for n, (key, (platform_id, name, flags)) in enumerate(people.items()):
+        user = User(platform_id=platform_id, sub=str(500 + n), name=name, **flags)
+        db.session.add(user)
+        db.session.flush()
+        world.users[key] = user
+        world.ids[key] = user.id
+    db.session.add(
+        Membership(
+            context_pk=ctx_x.id, user_id=world.ids["carol"], role="trainee", has_launched=True
+        )
+    )
+    programme_b = Programme(
+        name="Programme of tenant B", year_ends_on=programme.year_ends_on, issuer=TENANT_B
+    )
+    db.session.add(programme_b)
+    db.session.flush()
+    centre_b = TrainingCentre(programme_id=programme_b.id, code="CB", name="Centre B")
+    db.session.add(centre_b)
+    db.session.flush()
+    db.session.add(
+        School(programme_id=programme_b.id, centre_id=centre_b.id, code="SB", name="School B")
+    )
+    db.session.add_all(
+        [
+            CoordinatorGrant(user_id=world.ids["coord"], programme_id=programme.id),
+            CoordinatorGrant(
+                user_id=world.ids["coord_c2"], programme_id=programme.id, centre_id=centre2.id
+            ),
+            CoordinatorGrant(user_id=world.ids["coord_b"], programme_id=programme_b.id),
+        ]
+    )
+    now = utcnow()
+    cert = Certificate(
+        user_id=world.ids["carol"],
+        course_id="mentor-30h",
+        course_version="1",
+        code=new_code(),
+        holder_name="Carol of tenant B",
+        hours=30.0,
+        valid_from=now,
+        expires_at=now + timedelta(days=3 * 365),
+    )
+    sub = Submission(
+        user_id=world.ids["carol"],
+        context_pk=ctx_x.id,
+        course_id="mentor-30h",
+        module_id=_assignment_module(world.ids["assignment_id"]),
+        assignment_id=world.ids["assignment_id"],
+        attempt=1,
+        state="submitted",
+        text=text,
+        submitted_at=now,
+    )
+    db.session.add_all([cert, sub])
+    db.session.flush()
+    world.ids.update(
+        programme_b=programme_b.id,
+        centre2=centre2.id,
+        school2=school2.id,
+        helper2=helper2.id,
+        bela_mentor=bela_mentor.id,
+        carol_cert=cert.id,
+        carol_submission=sub.id,
+    )
+
+
+def _assignment_module(assignment_id: str) -> str:
+    from lms_plugin.courses.content import get_course
+
+    return next(a.module_id for a in get_course("mentor-30h").assignments if a.id == assignment_id)

@@ -1,0 +1,155 @@
+"""Admin pages for coordinator rights and their scope, within the administrator's tenant.
+
+A platform's administrator sees, searches and grants only the people of their own tenant (the
+platform issuer they launched from) and only that tenant's programmes; a tool administrator all.
+Revoking rights or a grant ends the person's sessions at once.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import Select, or_, select
+from werkzeug.wrappers import Response
+
+from lms_plugin.accounts.current import (
+    CurrentLaunch,
+    end_all_sessions,
+    require_launch,
+    roles_required,
+)
+from lms_plugin.accounts.models import Role, User
+from lms_plugin.accounts.tenants import manages, tenant_of, user_ids
+from lms_plugin.admin.forms import CoordinatorForm
+from lms_plugin.admin.views import bp
+from lms_plugin.coordination import grants
+from lms_plugin.coordination.models import Programme, TrainingCentre
+from lms_plugin.db import db
+from lms_plugin.errors import DomainError
+from lms_plugin.lti import platforms
+
+
+def _people(launch: CurrentLaunch) -> Select[User]:
+    """Users the administrator may see: their tenant's (everyone for a tool administrator)."""
+    query = select(User)
+    if not launch.is_tool_admin:
+        query = query.where(User.id.in_(user_ids(launch.tenant)))
+    return query
+
+
+def _managed_user(user_id: int) -> User:
+    """A user of a tenant this administrator manages, else 404 (existence never leaks)."""
+    launch = require_launch()
+    user = db.session.get(User, user_id)
+    if user is None or not manages(launch.user, launch.role, tenant_of(user)):
+        abort(404)
+    return user
+
+
+def _grantable(launch: CurrentLaunch) -> list[Programme]:
+    return grants.programmes_of_tenant(launch.tenant, launch.is_tool_admin)
+
+
+@bp.route("/coordinators", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def coordinators() -> str | Response:
+    """Who has coordinator rights; grant them by Moodle user id or from a name search."""
+    launch = require_launch()
+    form = CoordinatorForm()
+    if request.method == "GET" and not form.issuer.data:
+        form.issuer.data = launch.tenant or ""
+    if form.validate_on_submit():
+        issuer = (form.issuer.data or "").strip()
+        try:
+            if not manages(launch.user, launch.role, issuer):
+                raise DomainError(_("You can grant rights to people of your own platform only."))
+            platforms.set_coordinator(issuer, (form.sub.data or "").strip(), True)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("Coordinator rights granted."), "success")
+            return redirect(url_for("admin.coordinators"))
+    query = request.args.get("q", "").strip()[:255]
+    found: list[User] = []
+    if query:
+        like = f"%{query}%"
+        found = list(
+            db.session.scalars(
+                _people(launch)
+                .where(or_(User.name.ilike(like), User.email.ilike(like), User.sub == query))
+                .order_by(User.name)
+                .limit(50)
+            )
+        )
+    current = list(
+        db.session.scalars(_people(launch).where(User.is_coordinator).order_by(User.name))
+    )
+    return render_template(
+        "admin/coordinators.html",
+        form=form,
+        coordinators=current,
+        found=found,
+        query=query,
+        grants=grants.grants_of([u.id for u in current]),
+        programmes=_grantable(launch),
+    )
+
+
+@bp.post("/coordinators/<int:user_id>")
+@roles_required(Role.ADMIN)
+def coordinator_set(user_id: int) -> Response:
+    """Grant (grant=1) or revoke coordinator rights for one user of the tenant."""
+    user = _managed_user(user_id)
+    try:
+        if request.form.get("grant") == "1":
+            platforms.grant_coordinator_to(user)
+        else:
+            platforms.revoke_coordinator_from(user)
+            end_all_sessions(user)  # the rights end now, not when the cookie expires
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return redirect(url_for("admin.coordinators"))
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("admin.coordinators"))
+
+
+@bp.post("/coordinators/<int:user_id>/grants")
+@roles_required(Role.ADMIN)
+def coordinator_grant(user_id: int) -> Response:
+    """Give a coordinator a programme ("p<id>") or one training centre ("c<id>")."""
+    launch = require_launch()
+    user = _managed_user(user_id)
+    target = request.form.get("target", "")
+    kind, _sep, raw = target.partition(":")
+    if kind not in ("p", "c") or not raw.isascii() or not raw.isdigit() or len(raw) > 12:
+        flash(_("Choose a programme or a training centre."), "danger")
+        return redirect(url_for("admin.coordinators"))
+    allowed = {p.id for p in _grantable(launch)}
+    if kind == "p":
+        programme = db.session.get(Programme, int(raw))
+        if programme is None or programme.id not in allowed:
+            abort(404)
+        grants.grant_programme(user, programme, by=launch.user)
+    else:
+        centre = db.session.get(TrainingCentre, int(raw))
+        if centre is None or centre.programme_id not in allowed:
+            abort(404)
+        grants.grant_centre(user, centre, by=launch.user)
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("admin.coordinators"))
+
+
+@bp.post("/coordinators/<int:user_id>/grants/<int:grant_id>/revoke")
+@roles_required(Role.ADMIN)
+def coordinator_ungrant(user_id: int, grant_id: int) -> Response:
+    """Take a programme or centre away from a coordinator; their sessions end."""
+    user = _managed_user(user_id)
+    grants.revoke_grant(grant_id, user)
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("admin.coordinators"))
