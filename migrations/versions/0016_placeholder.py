@@ -1,0 +1,18 @@
+"""reserved revision 0016 (filled by the feature that needs it)
+
+Revision ID: 0016
+Revises: 0015
+"""
+
+revision = "0016"
+down_revision = "0015"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
