@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import has_app_context
+from flask import current_app, has_app_context, has_request_context, request
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -11,6 +11,7 @@ from lms_plugin.extensions import cache
 from lms_plugin.lti.http import origin_of as http_origin_of
 
 CACHE_KEY = "lti:frame-ancestors"
+ENVIRON_KEY = "lms_plugin.frame_ancestors"  # per request (the WSGI environ)
 
 
 def origin_of(url: str) -> str | None:
@@ -19,13 +20,22 @@ def origin_of(url: str) -> str | None:
 
 
 def frame_ancestors() -> list[str]:
-    """The active platforms' origins (never a pending or deactivated one's); cached briefly,
-    refreshed when a platform is registered, activated or deactivated."""
+    """The active platforms' origins (never a pending or deactivated one's).
+
+    Cached briefly only where the cache is shared by every process (Redis): a platform
+    registered by the CLI (`lti add-platform`) must be able to frame the tool at once in every
+    web worker, and a process-local cache cannot be told. Otherwise read once per request (one
+    small query on a table of a few rows).
+    """
     if not has_app_context():
         return []
-    cached = cache.get(CACHE_KEY)
-    if cached is not None:
-        return list(cached)
+    shared = _shared_cache()
+    if shared:
+        cached = cache.get(CACHE_KEY)
+        if cached is not None:
+            return list(cached)
+    elif has_request_context() and ENVIRON_KEY in request.environ:
+        return list(request.environ[ENVIRON_KEY])
     from lms_plugin.lti.models import Platform
 
     try:
@@ -36,8 +46,15 @@ def frame_ancestors() -> list[str]:
         db.session.rollback()
         return []
     origins = sorted({o for row in rows for o in (origin_of(row[0]), origin_of(row[1])) if o})
-    cache.set(CACHE_KEY, origins, timeout=60)
+    if shared:
+        cache.set(CACHE_KEY, origins, timeout=60)
+    elif has_request_context():
+        request.environ[ENVIRON_KEY] = origins
     return origins
+
+
+def _shared_cache() -> bool:
+    return str(current_app.config.get("CACHE_TYPE", "")) not in ("SimpleCache", "NullCache", "")
 
 
 def forget() -> None:
