@@ -21,6 +21,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from lms_plugin.accounts.current import login_required, require_launch
 from lms_plugin.certification import badge, services
 from lms_plugin.certification.access import certificate_for_viewer
+from lms_plugin.certification.missing import Missing, missing_requirements
 from lms_plugin.certification.pdf import render_pdf
 from lms_plugin.certification.texts import badge_names, badge_urls, certificate_text
 from lms_plugin.db import db
@@ -47,6 +48,13 @@ def _lang(value: str | None) -> str:
     return str(get_locale() or "hu")
 
 
+def _missing(user_id: int, course_id: str) -> list[Missing]:
+    """Each unmet requirement with its link."""
+    from lms_plugin.courses.content import get_course
+
+    return missing_requirements(user_id, get_course(course_id))
+
+
 @bp.get("/certificate")
 @login_required
 def mine() -> str:
@@ -59,6 +67,7 @@ def mine() -> str:
     history = services.certificate_history(launch.user.id, course_id)
     current = history[0] if history else None
     rules = services.rule_report(launch.user.id, course_id)
+    missing = _missing(launch.user.id, course_id) if not all(r.met for r in rules) else []
     renewal_open = (
         current is not None and current.revoked_at is None and services.in_renewal_window(current)
     )
@@ -68,6 +77,7 @@ def mine() -> str:
         state=services.certificate_state(current) if current else None,
         history=history,
         rules=rules,
+        missing=missing,
         renewal_open=renewal_open,
         state_of=services.certificate_state,
     )

@@ -61,6 +61,7 @@ class Question:
     feedback_true: dict[str, str] = field(default_factory=dict)  # truefalse: shown for "true"
     feedback_false: dict[str, str] = field(default_factory=dict)
     pairs: tuple[Pair, ...] = ()  # matching
+    scenario: dict[str, str] = field(default_factory=dict)  # a case shown before the prompt
 
 
 @dataclass(frozen=True)
@@ -72,15 +73,27 @@ class Quiz:
     pass_mark: int  # percent of questions answered fully correctly
     attempts: int  # 0 = unlimited
     questions: tuple[Question, ...]
+    draw: int = 0  # questions drawn per attempt; 0 = all of them
+    shuffle: bool = True  # option order shuffled per attempt (stored with the attempt)
 
 
 @dataclass(frozen=True)
 class Level:
-    """One level of a rubric criterion."""
+    """One level of a rubric criterion; with `min_points` the grader picks min_points..points."""
 
-    points: int
+    points: int  # the level's points (the top of its range when it has one)
     title: dict[str, str]
     descriptor: dict[str, str]
+    min_points: int | None = None
+
+    @property
+    def low(self) -> int:
+        """The fewest points this level gives."""
+        return self.points if self.min_points is None else self.min_points
+
+    @property
+    def has_range(self) -> bool:
+        return self.low < self.points
 
 
 @dataclass(frozen=True)
@@ -90,10 +103,34 @@ class Criterion:
     id: str
     title: dict[str, str]
     levels: tuple[Level, ...]
+    # Index of the lowest level that passes; 0 = not must-pass. Below it the work needs revision
+    # whatever the total.
+    min_level: int = 0
 
     @property
     def max_points(self) -> int:
         return max((level.points for level in self.levels), default=0)
+
+    @property
+    def must_pass(self) -> bool:
+        return self.min_level > 0
+
+    @property
+    def min_level_obj(self) -> Level | None:
+        return self.levels[self.min_level] if 0 < self.min_level < len(self.levels) else None
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """An automatic "needs revision" rule the grader ticks (e.g. identifiable personal data).
+
+    A built-in trigger (`builtin` True) takes its texts from the tool's translations.
+    """
+
+    id: str
+    title: dict[str, str]
+    description: dict[str, str]
+    builtin: bool = False
 
 
 @dataclass(frozen=True)
@@ -112,6 +149,10 @@ class Assignment:
     points: int
     pass_mark: int
     rubric: tuple[Criterion, ...]
+    revision_triggers: tuple[Trigger, ...] = ()
+
+    def trigger(self, trigger_id: str) -> Trigger | None:
+        return next((t for t in self.revision_triggers if t.id == trigger_id), None)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ class QuestionFeedback:
     is_correct: bool
     remarks: tuple[Remark, ...]
     note: str = ""
+    scenario: str = ""
 
 
 def attempt_feedback(
@@ -46,6 +47,7 @@ def attempt_feedback(
                 bool(result.get("correct")),
                 tuple(remarks),
                 note,
+                localized(question.scenario, lang, default) if question.scenario else "",
             )
         )
     return items

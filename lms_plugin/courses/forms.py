@@ -53,6 +53,7 @@ class QuestionField:
     name: str
     choices: tuple[Choice, ...] = ()
     rows: tuple[Row, ...] = field(default_factory=tuple)
+    scenario: str = ""
 
 
 def build_form(quiz: Quiz, lang: str, default: str, answers: dict[str, Any]) -> list[QuestionField]:
@@ -68,7 +69,12 @@ def build_form(quiz: Quiz, lang: str, default: str, answers: dict[str, Any]) -> 
                 Choice(o.id, localized(o.text, lang, default), o.id in chosen)
                 for o in question.options
             )
-            fields.append(QuestionField(question.id, question.type, number, prompt, name, choices))
+            scenario = localized(question.scenario, lang, default) if question.scenario else ""
+            fields.append(
+                QuestionField(
+                    question.id, question.type, number, prompt, name, choices, scenario=scenario
+                )
+            )
         elif question.type == "truefalse":
             choices = (Choice("true", "", given is True), Choice("false", "", given is False))
             fields.append(QuestionField(question.id, question.type, number, prompt, name, choices))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms_plugin.db import Base, intpk, utcnow
@@ -91,3 +91,37 @@ class QuizAttempt(Base):
     # {question_id: {"correct": bool, ...}}
     results: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AvailabilityException(Base):
+    """A trainer opened a module (its lessons, check, assignment, files) early for one trainee."""
+
+    __tablename__ = "availability_exceptions"
+    __table_args__ = (UniqueConstraint("user_id", "course_id", "module_id"),)
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[str] = mapped_column(String(64))
+    module_id: Mapped[str] = mapped_column(String(64))
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class QuizLayout(Base):
+    """The questions drawn and the option order of one attempt, fixed when its form is first shown.
+
+    A reload shows the same order; the answers are scored by option id, never by position.
+    """
+
+    __tablename__ = "quiz_layouts"
+    __table_args__ = (UniqueConstraint("user_id", "course_id", "quiz_id", "attempt_no"),)
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    course_id: Mapped[str] = mapped_column(String(64))
+    quiz_id: Mapped[str] = mapped_column(String(64))
+    attempt_no: Mapped[int]
+    # {"questions": [question ids in order], "options": {question id: [option ids in order]}}
+    layout: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

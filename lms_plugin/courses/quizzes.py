@@ -12,6 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from lms_plugin.accounts.models import User
 from lms_plugin.courses.content import Course, Question, Quiz
 from lms_plugin.courses.models import QuizAttempt
+from lms_plugin.courses.quiz_layout import layout_quiz as layout_quiz
+from lms_plugin.courses.quiz_layout import open_layout
 from lms_plugin.courses.services import ensure_enrolment, notify_progress
 from lms_plugin.db import db, utcnow
 from lms_plugin.errors import Conflict, Forbidden
@@ -81,6 +83,14 @@ def quiz_state(user_id: int, course: Course, quiz: Quiz) -> QuizState:
     best = max(attempts, key=lambda a: (a.score_percent, -a.attempt_no), default=None)
     left = None if quiz.attempts == 0 else max(quiz.attempts - len(attempts), 0)
     return QuizState(len(attempts), left, best, attempts[-1] if attempts else None)
+
+
+def attempt_layout(user_id: int, course: Course, quiz: Quiz) -> Quiz:
+    """The quiz as the trainee's next attempt shows it (stored on first sight; flush)."""
+    state = quiz_state(user_id, course, quiz)
+    if not state.can_attempt:
+        return quiz
+    return open_layout(user_id, course, quiz, state.attempts_used + 1)
 
 
 def submit_attempt(

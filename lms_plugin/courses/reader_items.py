@@ -14,14 +14,15 @@ from lms_plugin.courses.content import (
     Pair,
     Question,
     Quiz,
+    Trigger,
 )
 from lms_plugin.courses.markdown_checks import LessonLink, check_markdown, count_words
 from lms_plugin.courses.source import ID_RE, FileCheck, IdRegistry, LineDict, line_of
 
 FILE_TYPES = ("pdf", "doc", "docx", "odt", "rtf", "txt", "xlsx", "ods", "pptx", "odp", "jpg", "png")
 SUBMISSION_TYPES = ("text", "file")
-QUIZ_KEYS = {"id", "pass_mark", "attempts", "questions"}
-QUESTION_KEYS = {"id", "type", "prompt", "options", "answer", "feedback", "pairs"}
+QUIZ_KEYS = {"id", "pass_mark", "attempts", "questions", "draw", "shuffle"}
+QUESTION_KEYS = {"id", "type", "prompt", "options", "answer", "feedback", "pairs", "scenario"}
 ASSIGNMENT_KEYS = {
     "id",
     "title",
@@ -34,7 +35,11 @@ ASSIGNMENT_KEYS = {
     "points",
     "pass_mark",
     "rubric",
+    "revision_triggers",
 }
+# Triggers a course may name by id alone; the tool supplies their (translated) texts.
+BUILTIN_TRIGGERS = ("identifiable-data", "unsafe-advice")
+LEVEL_KEYS = {"points", "min_points", "max_points", "title", "descriptor"}
 
 
 def _items(check: FileCheck, data: LineDict, key: str, where: str, minimum: int) -> list[Any]:
@@ -70,7 +75,16 @@ def read_quiz(check: FileCheck, raw: Any, module_id: str, ids: IdRegistry) -> Qu
             check.problem(line_of(item, "id"), f"question id {question.id!r} is used twice")
         seen.add(question.id)
         questions.append(question)
-    return Quiz(quiz_id, module_id, pass_mark, max(attempts, 0), tuple(questions))
+    draw = check.get(data, "draw", int, 0, required=False, where="quiz")
+    if draw < 0 or (questions and draw > len(questions)):
+        check.problem(
+            line_of(data, "draw"),
+            f"quiz.draw ({draw}) must be from 1 to the number of questions ({len(questions)}), "
+            "or left out to ask them all",
+        )
+        draw = 0
+    shuffle = check.get(data, "shuffle", bool, True, required=False, where="quiz")
+    return Quiz(quiz_id, module_id, pass_mark, max(attempts, 0), tuple(questions), draw, shuffle)
 
 
 def _read_question(check: FileCheck, raw: Any) -> Question | None:
@@ -87,9 +101,15 @@ def _read_question(check: FileCheck, raw: Any) -> Question | None:
         )
         return None
     prompt = check.texts(data, "prompt", where)
+    scenario = check.texts(data, "scenario", where) if "scenario" in data else {}
+    if scenario and kind not in ("single", "multiple"):
+        check.problem(
+            line_of(data, "scenario"),
+            f"{where}: a scenario goes with a single- or multiple-choice question",
+        )
     if kind in ("single", "multiple"):
         options = _read_options(check, data, where, kind)
-        return Question(qid, kind, prompt, options=options)
+        return Question(qid, kind, prompt, options=options, scenario=scenario)
     if kind == "truefalse":
         answer = check.get(data, "answer", bool, None, where=where)
         feedback = check.get(data, "feedback", dict, LineDict(), where=where)
@@ -229,7 +249,41 @@ def read_assignment(
         points,
         pass_mark,
         rubric,
+        _read_triggers(check, data),
     )
+
+
+def _read_triggers(check: FileCheck, data: LineDict) -> tuple[Trigger, ...]:
+    """`revision_triggers`: built-in ids, or {id, title, description} of the course's own."""
+    if "revision_triggers" not in data:
+        return ()
+    triggers: list[Trigger] = []
+    for raw in _items(check, data, "revision_triggers", "assignment", 1):
+        line = line_of(raw) or line_of(data, "revision_triggers")
+        if isinstance(raw, str):
+            if raw not in BUILTIN_TRIGGERS:
+                check.problem(
+                    line,
+                    f"revision trigger {raw!r} is not built in ({', '.join(BUILTIN_TRIGGERS)}); "
+                    "give it as {id, title, description}",
+                )
+                continue
+            trigger = Trigger(raw, {}, {}, builtin=True)
+        else:
+            item = check.mapping(raw, "a revision trigger")
+            if not item:
+                continue
+            check.keys(item, {"id", "title", "description"}, "a revision trigger")
+            tid = check.ident(item, "id", "revision trigger")
+            where = f"revision trigger {tid}"
+            trigger = Trigger(
+                tid, check.texts(item, "title", where), check.texts(item, "description", where)
+            )
+        if any(t.id == trigger.id for t in triggers):
+            check.problem(line, f"revision trigger {trigger.id!r} is used twice")
+            continue
+        triggers.append(trigger)
+    return tuple(triggers)
 
 
 def _choices(
@@ -251,27 +305,77 @@ def _read_criteria(check: FileCheck, data: LineDict) -> list[Criterion]:
     criteria: list[Criterion] = []
     for raw in _items(check, data, "rubric", "assignment", 1):
         item = check.mapping(raw, "a rubric criterion")
-        check.keys(item, {"id", "title", "levels"}, "a rubric criterion")
+        check.keys(item, {"id", "title", "levels", "must_pass", "min_level"}, "a rubric criterion")
         cid = check.ident(item, "id", "criterion")
         if any(c.id == cid for c in criteria):
             check.problem(line_of(item, "id"), f"criterion id {cid!r} is used twice")
         where = f"criterion {cid}"
         levels: list[Level] = []
         for level_raw in _items(check, item, "levels", where, 2):
-            level = check.mapping(level_raw, f"{where}: a level")
-            check.keys(level, {"points", "title", "descriptor"}, f"{where}: a level")
-            points = check.get(level, "points", int, 0, where=f"{where} level")
-            if levels and points <= levels[-1].points:
+            level = _read_level(check, level_raw, where)
+            if levels and level.low <= levels[-1].points:
                 check.problem(
-                    line_of(level, "points"),
-                    f"{where}: level points must increase from lowest to highest",
+                    line_of(level_raw, "points")
+                    or line_of(level_raw, "min_points")
+                    or line_of(level_raw),
+                    f"{where}: level points must increase from lowest to highest "
+                    "(ranges must not overlap)",
                 )
-            levels.append(
-                Level(
-                    points,
-                    check.texts(level, "title", f"{where} level"),
-                    check.texts(level, "descriptor", f"{where} level"),
-                )
-            )
-        criteria.append(Criterion(cid, check.texts(item, "title", where), tuple(levels)))
+            levels.append(level)
+        min_level = _read_min_level(check, item, where, len(levels))
+        criteria.append(Criterion(cid, check.texts(item, "title", where), tuple(levels), min_level))
     return criteria
+
+
+def _read_level(check: FileCheck, raw: Any, where: str) -> Level:
+    """`points: N`, or a range `min_points`/`max_points` the grader chooses within."""
+    level = check.mapping(raw, f"{where}: a level")
+    check.keys(level, LEVEL_KEYS, f"{where}: a level")
+    label = f"{where} level"
+    ranged = "min_points" in level or "max_points" in level
+    low: int | None = None
+    if ranged:
+        if "points" in level:
+            check.problem(
+                line_of(level, "points"),
+                f"{where}: a level has either points or min_points/max_points, not both",
+            )
+        low = check.get(level, "min_points", int, 0, required=True, where=label)
+        points = check.get(level, "max_points", int, 0, required=True, where=label)
+        if low < 0 or points < low:
+            check.problem(
+                line_of(level, "min_points"),
+                f"{where}: min_points ({low}) must be 0 or more and at most max_points ({points})",
+            )
+            low = None
+    else:
+        points = check.get(level, "points", int, 0, required=True, where=label)
+    if points < 0:
+        check.problem(line_of(level, "points"), f"{where}: level points must be 0 or more")
+    return Level(
+        points,
+        check.texts(level, "title", label),
+        check.texts(level, "descriptor", label),
+        low if ranged and low is not None and low != points else None,
+    )
+
+
+def _read_min_level(check: FileCheck, item: LineDict, where: str, count: int) -> int:
+    """The index of the lowest passing level: `must_pass: true` is the second level from the
+    bottom, `min_level: N` the N-th (counted from 1, the lowest)."""
+    must_pass = check.get(item, "must_pass", bool, False, required=False, where=where)
+    if "min_level" not in item:
+        return 1 if must_pass and count > 1 else 0
+    position = check.get(item, "min_level", int, 0, required=False, where=where)
+    if not 2 <= position <= count:
+        check.problem(
+            line_of(item, "min_level"),
+            f"{where}: min_level counts levels from 1 (the lowest); it must be from 2 to {count}, "
+            f"not {position}",
+        )
+        return 0
+    if "must_pass" in item and not must_pass:
+        check.problem(
+            line_of(item, "must_pass"), f"{where}: must_pass: false contradicts min_level"
+        )
+    return position - 1

@@ -1,7 +1,7 @@
 """Module status for the course pages: locked, open, in progress or complete.
 
-The progress feature owns the rule (overrides, attendance, active time, the refresher); this module
-only adapts its answer for the course pages.
+The progress feature decides completion (overrides, attendance, active time); whether a module is
+open is decided by `lms_plugin.courses.availability`, the one rule every route uses.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from lms_plugin.courses.availability import Availability
 from lms_plugin.courses.content import Course
 from lms_plugin.courses.models import LessonProgress
 from lms_plugin.db import db
@@ -30,6 +31,7 @@ class ModuleState:
     lessons_total: int
     quiz_passed: bool
     assignment_state: str
+    availability: Availability | None = None
 
     @property
     def is_locked(self) -> bool:
@@ -58,19 +60,31 @@ def completed_lessons(user_id: int, course_id: str) -> set[str]:
     )
 
 
+def _status(progress_status: str, is_open: bool) -> str:
+    """The progress feature's status, with "locked" decided by the availability rule."""
+    if progress_status == "complete":
+        return "complete"
+    if not is_open:
+        return "locked"
+    return "open" if progress_status == "locked" else progress_status
+
+
 def module_states(user_id: int, course: Course) -> dict[str, ModuleState]:
-    """Every module's state for this trainee, in course order (the progress feature decides)."""
+    """Every module's state for this trainee, in course order (locked = the availability rule)."""
+    from lms_plugin.courses.availability import module_availability
     from lms_plugin.progress.services import course_progress
 
     progress = course_progress(user_id, course)
+    available = module_availability(user_id, course, progress)
     return {
         m.module_id: ModuleState(
             m.module_id,
-            m.status,
+            _status(m.status, available[m.module_id].open),
             m.lessons_done,
             m.lessons_total,
             m.quiz_passed,
             m.assignment_state,
+            available[m.module_id],
         )
         for m in progress.modules
     }

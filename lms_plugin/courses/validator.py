@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lms_plugin.courses.content import Course
+from lms_plugin.courses.content import Course, Question
 from lms_plugin.courses.reader import read_courses
 from lms_plugin.courses.source import Problem
 
@@ -17,6 +17,8 @@ class CheckReport:
 
     courses: list[dict[str, Any]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Worth a look but not wrong (the course still loads): e.g. biased answer keys.
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -27,6 +29,8 @@ class CheckReport:
         body: dict[str, Any] = {"courses": self.courses}
         if self.problems:
             body["problems"] = [p.as_dict() for p in self.problems]
+        if self.warnings:
+            body["warnings"] = [p.as_dict() for p in self.warnings]
         return body
 
 
@@ -50,12 +54,14 @@ def check_courses(path: Path) -> CheckReport:
     result = read_courses(path)
     courses = [summarize(c, result.words.get(c.id, {})) for c in result.courses]
     problems = sorted(set(result.problems), key=lambda p: (p.file, p.line, p.message))
-    return CheckReport(courses, problems)
+    warnings = [w for c in result.courses for w in key_bias_warnings(c)]
+    return CheckReport(courses, problems, warnings)
 
 
 def format_report(report: CheckReport) -> list[str]:
     """Lines for people: one per problem, then one per course."""
     lines = [str(problem) for problem in report.problems]
+    lines += [f"warning: {warning}" for warning in report.warnings]
     for course in report.courses:
         words = ", ".join(f"{lang} {n}" for lang, n in course["words"].items())
         lines.append(
@@ -67,3 +73,72 @@ def format_report(report: CheckReport) -> list[str]:
     count = len(report.problems)
     lines.append("No problems found." if not count else f"{count} problem(s) found.")
     return lines
+
+
+# A key is "biased" when more than this share of the single-choice items has it.
+BIAS_SHARE = 0.5
+MIN_ITEMS = 4  # fewer single-choice items than this say nothing about bias
+
+
+def _is_longest(question: Question, lang: str) -> bool:
+    lengths = [(len(o.text.get(lang, "")), o.correct) for o in question.options]
+    best = max(n for n, _ in lengths)
+    return sum(1 for n, _ in lengths if n == best) == 1 and any(
+        ok for n, ok in lengths if n == best
+    )
+
+
+def key_bias_warnings(course: Course) -> list[Problem]:
+    """Warn (never fail) when the single-choice keys of a course give the answer away: the
+    correct option mostly in one position, never last, or mostly the longest text."""
+    items = [
+        (m, q)
+        for m in course.modules
+        if m.quiz is not None
+        for q in m.quiz.questions
+        if q.type == "single" and len(q.options) > 1
+    ]
+    if len(items) < MIN_ITEMS:
+        return []
+    where = f"{course.id}/course.yaml"
+    found: list[Problem] = []
+    positions: dict[int, int] = {}
+    never_last = True
+    for _m, q in items:
+        index = next(i for i, o in enumerate(q.options) if o.correct)
+        positions[index + 1] = positions.get(index + 1, 0) + 1
+        never_last = never_last and index != len(q.options) - 1
+    total = len(items)
+    position, count = max(positions.items(), key=lambda kv: (kv[1], -kv[0]))
+    spread = ", ".join(f"{p}: {n}" for p, n in sorted(positions.items()))
+    if count > BIAS_SHARE * total:
+        found.append(
+            Problem(
+                where,
+                0,
+                f"in {count} of {total} single-choice questions the correct option is number "
+                f"{position} (positions {spread}); vary where the key sits",
+            )
+        )
+    if never_last:
+        found.append(
+            Problem(
+                where,
+                0,
+                f"in none of the {total} single-choice questions is the last option correct "
+                f"(positions {spread})",
+            )
+        )
+    for lang in course.languages:
+        longest = [q.id for _m, q in items if _is_longest(q, lang)]
+        if len(longest) > BIAS_SHARE * total:
+            found.append(
+                Problem(
+                    where,
+                    0,
+                    f"in {len(longest)} of {total} single-choice questions the longest "
+                    f"{lang!r} option is the correct one; make the distractors as full as "
+                    "the key",
+                )
+            )
+    return found

@@ -10,6 +10,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -18,11 +19,24 @@ from flask import (
 )
 from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
-from werkzeug.wrappers import Response
+from sqlalchemy import select
+from werkzeug.wrappers import Response as WerkzeugResponse
 
-from lms_plugin.accounts.current import CurrentLaunch, login_required, require_launch
-from lms_plugin.accounts.models import Role
+from lms_plugin.accounts.current import (
+    CurrentLaunch,
+    login_required,
+    require_launch,
+    roles_required,
+)
+from lms_plugin.accounts.models import Membership, Role
 from lms_plugin.courses import quizzes, services
+from lms_plugin.courses.availability import (
+    NotAvailable,
+    grant_exception,
+    is_checked,
+    item_title,
+    require_available,
+)
 from lms_plugin.courses.content import Course, Module, all_courses, localized
 from lms_plugin.courses.feedback import attempt_feedback
 from lms_plugin.courses.forms import build_form, read_answers
@@ -31,7 +45,7 @@ from lms_plugin.courses.models import Enrolment
 from lms_plugin.courses.rendering import render_lesson
 from lms_plugin.courses.status import ModuleState, completed_lessons, module_states
 from lms_plugin.db import db
-from lms_plugin.errors import Forbidden, NotFound
+from lms_plugin.errors import DomainError, NotFound, wants_json
 
 bp = Blueprint("courses", __name__, url_prefix="/course")
 DEFAULT_COURSE_ID = "mentor-30h"
@@ -74,11 +88,34 @@ def _module(course: Course, module_id: str) -> Module:
 
 
 def _states(launch: CurrentLaunch, course: Course, module: Module) -> dict[str, ModuleState]:
-    """Module states; trainees may not enter a locked module (trainers see everything)."""
+    """Module states; a closed module answers 403 with "Available when" (trainers see all)."""
     states = module_states(launch.user.id, course)
-    if launch.role == Role.TRAINEE and states[module.id].is_locked:
-        raise Forbidden(_("This module opens when you have completed the previous one."))
+    availability = states[module.id].availability
+    if is_checked(launch) and availability is not None and not availability.open:
+        raise NotAvailable(item_title(course, module), availability)
     return states
+
+
+@bp.app_errorhandler(NotAvailable)
+def not_available(err: NotAvailable) -> WerkzeugResponse:
+    """The closed item's page: what it is, and the conditions with links (never a bare 403)."""
+    response: WerkzeugResponse
+    if wants_json():
+        body = {
+            "error": "not_available",
+            "message": err.message,
+            "reasons": [r.text for r in err.availability.reasons],
+        }
+        response = jsonify(body)
+    else:
+        response = WerkzeugResponse(
+            render_template(
+                "courses/unavailable.html", title=err.title, availability=err.availability
+            ),
+            mimetype="text/html",
+        )
+    response.status_code = 403
+    return response
 
 
 def assignment_url(assignment_id: str) -> str | None:
@@ -182,7 +219,7 @@ def lesson(module_id: str, lesson_id: str) -> str:
 
 @bp.post("/<module_id>/lessons/<lesson_id>/complete")
 @login_required
-def complete_lesson(module_id: str, lesson_id: str) -> Response:
+def complete_lesson(module_id: str, lesson_id: str) -> WerkzeugResponse:
     """Mark the lesson complete and go on to the next lesson (or the knowledge check)."""
     launch = require_launch()
     course = current_course()
@@ -204,7 +241,7 @@ def complete_lesson(module_id: str, lesson_id: str) -> Response:
 
 @bp.route("/<module_id>/quiz", methods=["GET", "POST"])
 @login_required
-def quiz(module_id: str) -> str | Response | tuple[str, int]:
+def quiz(module_id: str) -> str | WerkzeugResponse | tuple[str, int]:
     """The knowledge check: the form while attempts are left; each attempt is stored."""
     launch = require_launch()
     course = current_course()
@@ -215,11 +252,14 @@ def quiz(module_id: str) -> str | Response | tuple[str, int]:
     lang = content_language(course)
     answers: dict[str, object] = {}
     missing: list[str] = []
+    # This attempt's questions and option order, stored when its form is first shown.
+    shown = quizzes.attempt_layout(launch.user.id, course, mod.quiz)
+    db.session.commit()
     if request.method == "POST":
-        answers, missing = read_answers(mod.quiz, request.form)
+        answers, missing = read_answers(shown, request.form)
         if not missing:
             attempt = quizzes.submit_attempt(
-                launch.user.id, course, mod.quiz, answers, launch.context_pk
+                launch.user.id, course, shown, answers, launch.context_pk
             )
             db.session.commit()
             return redirect(
@@ -230,9 +270,9 @@ def quiz(module_id: str) -> str | Response | tuple[str, int]:
         "courses/quiz.html",
         course,
         module=mod,
-        quiz=mod.quiz,
+        quiz=shown,
         state=state,
-        fields=build_form(mod.quiz, lang, course.default_language, answers),
+        fields=build_form(shown, lang, course.default_language, answers),
         missing=missing,
     )
     return (page, 422) if missing else page
@@ -250,6 +290,7 @@ def quiz_result(module_id: str, attempt_no: int) -> str:
     attempt = quizzes.get_attempt(launch.user.id, course.id, mod.quiz.id, attempt_no)
     if attempt is None:
         raise NotFound(_("There is no such attempt."))
+    require_available(launch, course, mod.quiz)
     lang = content_language(course)
     states = module_states(launch.user.id, course)
     index = course.modules.index(mod)
@@ -264,17 +305,56 @@ def quiz_result(module_id: str, attempt_no: int) -> str:
         module_state=states[mod.id],
         following=following if following and not states[following.id].is_locked else None,
         feedback=attempt_feedback(
-            mod.quiz, attempt.answers, attempt.results, lang, course.default_language
+            quizzes.layout_quiz(launch.user.id, course, mod.quiz, attempt_no),
+            attempt.answers,
+            attempt.results,
+            lang,
+            course.default_language,
         ),
     )
 
 
 @bp.get("/<module_id>/images/<path:filename>")
 @login_required
-def image(module_id: str, filename: str) -> Response:
-    """A picture from the module's images/ folder (only image files)."""
+def image(module_id: str, filename: str) -> WerkzeugResponse:
+    """A picture from the module's images/ folder (only image files; the module must be open)."""
+    launch = require_launch()
     course = current_course()
     mod = _module(course, module_id)
+    require_available(launch, course, mod)
     if not filename.lower().endswith(IMAGE_TYPES):
         abort(404)
     return send_from_directory(Path(mod.folder) / "images", filename, max_age=3600)
+
+
+@bp.post("/trainee/<int:user_id>/open")
+@roles_required(Role.TRAINER)
+def open_early(user_id: int) -> WerkzeugResponse:
+    """A trainer opens a module early for one of their trainees, with a reason (audited)."""
+    launch = require_launch()
+    member = db.session.scalar(
+        select(Membership).where(
+            Membership.context_pk == launch.context_pk,
+            Membership.user_id == user_id,
+            Membership.role == Role.TRAINEE.value,
+        )
+    )
+    if member is None:
+        abort(404)
+    course = current_course()
+    back = url_for("progress.trainee", user_id=user_id)
+    try:
+        grant_exception(
+            launch.user,
+            user_id,
+            course,
+            request.form.get("module_id", ""),
+            request.form.get("reason", ""),
+        )
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return redirect(back)
+    db.session.commit()
+    flash(_("The module is open for this trainee."), "success")
+    return redirect(back)

@@ -43,6 +43,7 @@ class ReleasedGrade:
     outcome: str | None
     feedback: str
     scores: dict[str, ReleasedScore]
+    triggers: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, values: dict[str, Any]) -> ReleasedGrade:
@@ -55,6 +56,7 @@ class ReleasedGrade:
             values.get("outcome"),
             values.get("feedback") or "",
             scores,
+            tuple(str(t) for t in values.get("triggers") or ()),
         )
 
     def score(self, criterion_id: str) -> ReleasedScore | None:

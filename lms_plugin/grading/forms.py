@@ -23,19 +23,23 @@ def _int(value: str | None, field: str) -> int | None:
 
 
 def parse_marking(form: MultiDict[str, str], assignment: Assignment) -> Marking:
-    """Fields: version, level-<criterion>, comment-<criterion>, feedback, outcome.
+    """Fields: version, level-<criterion>, points-<criterion>, comment-<criterion>, feedback,
+    outcome, trigger (repeated).
 
-    Points never come from the client: they follow from the chosen levels.
+    Points follow from the chosen levels; only within a level's range does the client choose
+    them (the workflow checks the range).
     """
     version = _int(form.get("version"), "version")
     marking = Marking(
         version=version or 0,
         feedback=form.get("feedback", ""),
         outcome=form.get("outcome") or None,
+        triggers=[t for t in form.getlist("trigger") if t][:50],
     )
     for criterion in assignment.rubric:
         marking.levels[criterion.id] = _int(form.get(f"level-{criterion.id}"), criterion.id)
         marking.comments[criterion.id] = form.get(f"comment-{criterion.id}", "")
+        marking.points[criterion.id] = _int(form.get(f"points-{criterion.id}"), criterion.id)
     return marking
 
 

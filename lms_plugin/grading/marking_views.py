@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -13,7 +15,7 @@ from lms_plugin.accounts.models import Role, User
 from lms_plugin.courses.content import all_courses
 from lms_plugin.db import db
 from lms_plugin.errors import Conflict, DomainError
-from lms_plugin.grading import comments, corrections, export, queue, workflow
+from lms_plugin.grading import comments, corrections, export, queue, rules, workflow
 from lms_plugin.grading.access import (
     is_trainer_of,
     markable_submission,
@@ -79,6 +81,24 @@ def _not_in_moodle(context_pk: int | None) -> int:
     return not_in_moodle(context_pk)
 
 
+@bp.app_template_global("revision_reasons")
+def revision_reasons(assignment: Any, grade: Any) -> list[rules.Reason]:
+    """For the templates: what stops this (released) grade from passing."""
+    return rules.grade_reasons(assignment, grade) if assignment is not None else []
+
+
+@bp.app_template_global("trigger_title")
+def trigger_title(trigger: Any, lang: str) -> str:
+    """For the templates: a revision trigger's name in the page language."""
+    return rules.trigger_title(trigger, lang)
+
+
+@bp.app_template_global("trigger_description")
+def trigger_description(trigger: Any, lang: str) -> str:
+    """For the templates: what a revision trigger means."""
+    return rules.trigger_description(trigger, lang)
+
+
 def render_grading_page(
     launch: CurrentLaunch,
     submission: Submission,
@@ -93,9 +113,14 @@ def render_grading_page(
     grade = submission.grade
     can_mark = may_mark(launch, submission)
     total = (
-        workflow.compute_total(located.assignment, typed.levels)
+        workflow.compute_total(located.assignment, typed.levels, typed.points)
         if typed
         else (grade.total if grade else 0)
+    )
+    reasons = (
+        rules.reasons(located.assignment, typed.levels, typed.triggers)
+        if typed
+        else rules.grade_reasons(located.assignment, grade)
     )
     context_trainers = queue.markers(submission.context_pk) if can_mark else []
     return page(
@@ -113,7 +138,10 @@ def render_grading_page(
         can_mark=can_mark and (grade is None or grade.state != RELEASED),
         is_marker=can_mark,
         total=total,
-        suggested=workflow.suggest_outcome(located.assignment, total, submission.attempt),
+        suggested=workflow.suggest_outcome(
+            located.assignment, total, submission.attempt, blocked=bool(reasons)
+        ),
+        reasons=reasons,
         last_attempt=workflow.is_last_attempt(located.assignment, submission.attempt),
         delivery=delivery_of(submission) if grade and grade.release_count else None,
         bank=comments.bank(launch.user) if can_mark else [],

@@ -105,6 +105,8 @@ class Grade(Base):
     # Moodle have: they stand while a correction is in progress, until it is released.
     release_count: Mapped[int] = mapped_column(Integer, default=0)
     released_values: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Ids of the assignment's "needs revision" triggers the marker ticked (stored with the grade).
+    triggers: Mapped[list[str] | None] = mapped_column(JSON)
 
     submission: Mapped[Submission] = relationship(back_populates="grade")
     scores: Mapped[list[CriterionScore]] = relationship(

@@ -14,7 +14,16 @@ from lms_plugin.courses.content import Assignment, localized
 from lms_plugin.db import db, utcnow
 from lms_plugin.errors import DomainError
 from lms_plugin.grading.corrections import RERELEASED, released_values
-from lms_plugin.grading.models import READY, RELEASED, RELEASED_STATE, REVISE, Grade, Submission
+from lms_plugin.grading.models import (
+    PASS,
+    READY,
+    RELEASED,
+    RELEASED_STATE,
+    REVISE,
+    Grade,
+    Submission,
+)
+from lms_plugin.grading.rules import grade_reasons
 from lms_plugin.grading.services import find_assignment, notify_progress
 from lms_plugin.grading.workflow import audit, flush_versioned, snapshot
 
@@ -48,7 +57,7 @@ def release(actor: User, grades: Iterable[Grade]) -> ReleaseResult:
     released: list[Grade] = []
     skipped: list[Grade] = []
     for grade in grades:
-        if grade.state != READY or grade.outcome is None:
+        if grade.state != READY or grade.outcome is None or _blocked_pass(grade):
             skipped.append(grade)
             continue
         _release_one(actor, grade)
@@ -56,6 +65,14 @@ def release(actor: User, grades: Iterable[Grade]) -> ReleaseResult:
     if not released and skipped:
         raise DomainError(_("None of the selected grades is ready to release."), status_code=409)
     return ReleaseResult(released, skipped)
+
+
+def _blocked_pass(grade: Grade) -> bool:
+    """A pass that a must-pass criterion or a trigger forbids (the rubric changed since ready)."""
+    if grade.outcome != PASS:
+        return False
+    located = find_assignment(grade.submission.assignment_id)
+    return bool(grade_reasons(located.assignment, grade))
 
 
 def _release_one(actor: User, grade: Grade) -> None:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from lms_plugin.accounts.current import login_required, require_launch
+from lms_plugin.courses.availability import is_checked, module_availability, require_available
 from lms_plugin.courses.content import all_courses, localized
 from lms_plugin.db import db
 from lms_plugin.errors import DomainError, NotFound
@@ -32,6 +33,13 @@ from lms_plugin.grading.models import DRAFT, RELEASED, Submission, SubmissionFil
 from lms_plugin.input_guard import parse_int
 
 bp = Blueprint("grading", __name__, url_prefix="/grading")
+
+
+def _open_assignment(launch: Any, assignment_id: str) -> services.Located:
+    """The assignment, if its module is open for this trainee (403 "Available when" if not)."""
+    located = services.find_assignment(assignment_id)
+    require_available(launch, located.course, located.assignment)
+    return located
 
 
 def page(template: str, lang: str, **context: Any) -> str:
@@ -49,7 +57,14 @@ def my_submissions() -> str:
     ]
     latest = services.states_for(launch.user.id, [a.id for _c, _m, a in items])
     lang = content_language(items[0][0]) if items else "hu"
-    return page("grading/my_submissions.html", lang, items=items, latest=latest)
+    available: dict[str, Any] = {}
+    if is_checked(launch):
+        for course in {c.id: c for c, _m, _a in items}.values():
+            for module_id, state in module_availability(launch.user.id, course).items():
+                available[f"{course.id}:{module_id}"] = state
+    return page(
+        "grading/my_submissions.html", lang, items=items, latest=latest, available=available
+    )
 
 
 @bp.get("/assignments/<assignment_id>")
@@ -57,7 +72,7 @@ def my_submissions() -> str:
 def assignment(assignment_id: str) -> str:
     """The brief, the rubric, the draft editor and every attempt with released feedback."""
     launch = require_launch()
-    located = services.find_assignment(assignment_id)
+    located = _open_assignment(launch, assignment_id)
     lang = content_language(located.course)
     history = list(
         db.session.scalars(
@@ -92,7 +107,7 @@ def assignment(assignment_id: str) -> str:
 def save_draft(assignment_id: str) -> WerkzeugResponse:
     """One form for the draft: keep the text, remove a file, add uploads; then back or to review."""
     launch = require_launch()
-    located = services.find_assignment(assignment_id)
+    located = _open_assignment(launch, assignment_id)
     draft = services.open_draft(launch.user, launch.context_pk, located)
     target = url_for("grading.assignment", assignment_id=assignment_id, _anchor="draft")
     if "text" in request.form:
@@ -132,7 +147,7 @@ def save_draft(assignment_id: str) -> WerkzeugResponse:
 def confirm_submit(assignment_id: str) -> str | WerkzeugResponse:
     """What will be submitted, and that it cannot be changed afterwards."""
     launch = require_launch()
-    located = services.find_assignment(assignment_id)
+    located = _open_assignment(launch, assignment_id)
     history = services.attempts(launch.user.id, assignment_id)
     draft = history[-1] if history and history[-1].state == DRAFT else None
     if draft is None:
@@ -153,7 +168,7 @@ def confirm_submit(assignment_id: str) -> str | WerkzeugResponse:
 def submit(assignment_id: str) -> WerkzeugResponse:
     """Draft → submitted (after the confirmation page)."""
     launch = require_launch()
-    located = services.find_assignment(assignment_id)
+    located = _open_assignment(launch, assignment_id)
     history = services.attempts(launch.user.id, assignment_id)
     if not history or history[-1].state != DRAFT:
         raise DomainError(_("There is no draft to submit."), status_code=409)

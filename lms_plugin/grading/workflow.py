@@ -14,6 +14,7 @@ from lms_plugin.accounts.models import User
 from lms_plugin.courses.content import Assignment
 from lms_plugin.db import db, utcnow
 from lms_plugin.errors import Conflict, DomainError
+from lms_plugin.grading import rules
 from lms_plugin.grading.models import (
     FAIL,
     IN_PROGRESS,
@@ -63,17 +64,24 @@ class Marking:
     comments: dict[str, str] = field(default_factory=dict)
     feedback: str = ""
     outcome: str | None = None
+    # Points chosen within a level's range (absent: the top of the range).
+    points: dict[str, int | None] = field(default_factory=dict)
+    triggers: list[str] = field(default_factory=list)
 
 
-def compute_total(assignment: Assignment, levels: dict[str, int | None]) -> int:
-    """The sum of the chosen levels' points; unknown criteria or levels are refused."""
+def criterion_points(
+    assignment: Assignment,
+    levels: dict[str, int | None],
+    points: dict[str, int | None] | None = None,
+) -> dict[str, int]:
+    """Points per criterion with a chosen level; unknown criteria, levels or points are refused."""
     known = {c.id: c for c in assignment.rubric}
     for criterion_id in levels:
         if criterion_id not in known:
             raise DomainError(
                 _("Unknown rubric criterion %(id)s.", id=criterion_id), status_code=422
             )
-    total = 0
+    chosen: dict[str, int] = {}
     for criterion in assignment.rubric:
         index = levels.get(criterion.id)
         if index is None:
@@ -82,8 +90,32 @@ def compute_total(assignment: Assignment, levels: dict[str, int | None]) -> int:
             raise DomainError(
                 _("Unknown level for criterion %(id)s.", id=criterion.id), status_code=422
             )
-        total += criterion.levels[index].points
-    return total
+        level = criterion.levels[index]
+        given = (points or {}).get(criterion.id)
+        if given is None or not level.has_range:
+            chosen[criterion.id] = level.points
+        elif level.low <= given <= level.points:
+            chosen[criterion.id] = given
+        else:
+            raise DomainError(
+                _(
+                    "The points for %(id)s must be from %(low)d to %(high)d at this level.",
+                    id=criterion.id,
+                    low=level.low,
+                    high=level.points,
+                ),
+                status_code=422,
+            )
+    return chosen
+
+
+def compute_total(
+    assignment: Assignment,
+    levels: dict[str, int | None],
+    points: dict[str, int | None] | None = None,
+) -> int:
+    """The sum of the chosen levels' points (within a level's range: the points chosen)."""
+    return sum(criterion_points(assignment, levels, points).values())
 
 
 def is_last_attempt(assignment: Assignment, attempt: int) -> bool:
@@ -91,11 +123,36 @@ def is_last_attempt(assignment: Assignment, attempt: int) -> bool:
     return assignment.max_attempts > 0 and attempt >= assignment.max_attempts
 
 
-def suggest_outcome(assignment: Assignment, total: int, attempt: int) -> str:
-    """Pass at or above the pass mark; else revision while attempts remain, else fail."""
-    if total >= assignment.pass_mark:
+def suggest_outcome(assignment: Assignment, total: int, attempt: int, blocked: bool = False) -> str:
+    """Pass at or above the pass mark unless a rule blocks it; else revision while attempts
+    remain, else fail."""
+    if total >= assignment.pass_mark and not blocked:
         return PASS
     return FAIL if is_last_attempt(assignment, attempt) else REVISE
+
+
+def check_triggers(assignment: Assignment, triggers: list[str]) -> list[str]:
+    """The ticked trigger ids in course order; an id the assignment does not declare is refused."""
+    declared = [t.id for t in assignment.revision_triggers]
+    for trigger_id in triggers:
+        if trigger_id not in declared:
+            raise DomainError(
+                _("Unknown revision trigger %(id)s.", id=trigger_id[:64]), status_code=422
+            )
+    return [t for t in declared if t in set(triggers)]
+
+
+def refuse_blocked_pass(reasons: list[rules.Reason], lang: str) -> None:
+    """A pass with a rule against it is refused, naming the rule."""
+    if reasons:
+        raise DomainError(
+            _(
+                "Pass is not possible: %(reasons)s. Choose needs revision (or fail on the "
+                "last attempt).",
+                reasons="; ".join(r.title(lang) for r in reasons),
+            ),
+            status_code=422,
+        )
 
 
 def snapshot(grade: Grade | None) -> dict[str, Any] | None:
@@ -109,6 +166,7 @@ def snapshot(grade: Grade | None) -> dict[str, Any] | None:
         "feedback": grade.feedback,
         "marker_id": grade.marker_id,
         "version": grade.version,
+        "triggers": list(grade.triggers or []),
         "scores": {
             s.criterion_id: {"level": s.level, "points": s.points, "comment": s.comment}
             for s in grade.scores
@@ -155,10 +213,14 @@ def save_grade(
         raise DomainError(
             _("This grade has been released and can no longer be changed."), status_code=409
         )
-    total = compute_total(assignment, marking.levels)
+    chosen_points = criterion_points(assignment, marking.levels, marking.points)
+    total = sum(chosen_points.values())
+    ticked = check_triggers(assignment, marking.triggers)
     outcome = marking.outcome or None
     if outcome is not None and outcome not in OUTCOMES:
         raise DomainError(_("Choose pass, needs revision or fail."), status_code=422)
+    if outcome == PASS:
+        refuse_blocked_pass(rules.reasons(assignment, marking.levels, ticked), _content_lang())
     if outcome == REVISE and is_last_attempt(assignment, submission.attempt):
         raise DomainError(
             _("This is the trainee's last allowed attempt: choose pass or fail."), status_code=422
@@ -182,12 +244,12 @@ def save_grade(
             db.session.add(grade)
         grade.total = total
         grade.outcome = outcome
+        grade.triggers = ticked
         grade.feedback = marking.feedback.replace("\x00", "")[:MAX_FEEDBACK]
         grade.marker_id = actor.id
         grade.state = READY if mark_ready else IN_PROGRESS
         grade.updated_at = utcnow()
-        points = {c.id: c for c in assignment.rubric}
-        for criterion_id, criterion in points.items():
+        for criterion_id in [c.id for c in assignment.rubric]:
             index = marking.levels.get(criterion_id)
             comment = marking.comments.get(criterion_id, "").replace("\x00", "")[:MAX_COMMENT]
             row = grade.score(criterion_id)
@@ -195,12 +257,18 @@ def save_grade(
                 row = CriterionScore(criterion_id=criterion_id)
                 grade.scores.append(row)
             row.level = index
-            row.points = criterion.levels[index].points if index is not None else 0
+            row.points = chosen_points.get(criterion_id, 0)
             row.comment = comment
     flush_versioned(grade)
     audit(submission, actor, "ready" if mark_ready else "save", before, snapshot(grade))
     db.session.flush()
     return grade
+
+
+def _content_lang() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale() or "hu")[:2]
 
 
 def check_version(grade: Grade | None, version: int) -> None:

@@ -23,6 +23,7 @@ class TraineeHome:
     modules_total: int
     certificate: Any | None  # certification.models.Certificate
     certificate_state: str | None  # "valid" | "expired" | "revoked"
+    missing: tuple[Any, ...] = ()  # main.missing.Missing: what the certificate still needs
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ def _main_course() -> Any | None:
 
 def trainee_home(user_id: int) -> TraineeHome | None:
     """The trainee's summary of the programme's course, or None when no course is loaded."""
+    from lms_plugin.certification.missing import missing_requirements
     from lms_plugin.certification.services import certificate_state, latest_certificate
     from lms_plugin.progress.services import course_progress
 
@@ -70,13 +72,15 @@ def trainee_home(user_id: int) -> TraineeHome | None:
     progress = course_progress(user_id, course)
     core = [m for m in progress.modules if course.module(m.module_id).kind != "refresher"]
     cert = latest_certificate(user_id, course.id)
+    state = certificate_state(cert) if cert else None
     return TraineeHome(
         course=course,
         progress=progress,
         modules_done=sum(1 for m in core if m.status == "complete"),
         modules_total=len(core),
         certificate=cert,
-        certificate_state=certificate_state(cert) if cert else None,
+        certificate_state=state,
+        missing=() if state == "valid" else tuple(missing_requirements(user_id, course, progress)),
     )
 
 

@@ -61,8 +61,15 @@ def dashboard() -> str:
         certificate = (cert, certificate_state(cert)) if cert else None
     except ImportError:
         pass
+    from lms_plugin.certification.missing import missing_requirements
+
+    valid = certificate is not None and certificate[1] == "valid"
     return render_template(
-        "progress/dashboard.html", course=course, progress=progress, certificate=certificate
+        "progress/dashboard.html",
+        course=course,
+        progress=progress,
+        certificate=certificate,
+        missing=[] if valid else missing_requirements(launch.user.id, course, progress),
     )
 
 

@@ -10,6 +10,7 @@ from flask import Flask
 
 from lms_plugin.courses.validator import check_courses
 from tests.courses.fixture_courses import broken_courses, broken_kinds, good_courses
+from tests.courses.test_quiz_fairness import EXPECTED_KEYS
 
 M1 = "tiny/modules/01-basics"
 M2 = "tiny/modules/02-practice"
@@ -60,6 +61,8 @@ EXPECTED: dict[str, list[tuple[str, int, str]]] = {
     "face-to-face": [(f"{M2}/module.yaml", 4, "face_to_face_hours (1.5) must be between 0")],
     "refresher-missing": [("tiny/course.yaml", 18, "refresher_module 'refresh' is not a module")],
 }
+
+EXPECTED.update(EXPECTED_KEYS)  # rubric and quiz keys (must-pass, ranges, triggers, pools)
 
 
 def test_every_broken_fixture_has_an_expectation() -> None:

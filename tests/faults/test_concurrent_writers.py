@@ -15,6 +15,7 @@ from sqlalchemy import func, select, text
 
 from lms_plugin.accounts.models import Role
 from lms_plugin.db import db
+from tests.availability_helpers import open_modules
 from tests.conftest import login, make_test_app
 from tests.faults.databases import dispose, migrated_app
 from tests.security.world import World, seed_world
@@ -78,6 +79,7 @@ def test_eight_processes_write_at_once_without_locking_errors(app: Flask, tmp_pa
                     has_launched=True,
                 )
             )
+            open_modules(user.id)  # the assignment's module is open for the workers
             users.append(user.id)
         db.session.commit()
         url = app.config["SQLALCHEMY_DATABASE_URI"]

@@ -17,6 +17,7 @@ from lms_plugin.db import db
 from lms_plugin.grading import services
 from lms_plugin.grading.models import Submission
 from tests.accounts.scoping import grant_a_programme
+from tests.availability_helpers import open_modules
 from tests.conftest import Factory, login
 from tests.practice_platform import practice_lms  # noqa: F401 - end-to-end tests
 
@@ -55,6 +56,8 @@ def cohort(make: Factory) -> Cohort:
         outsider=make.user(other, Role.TRAINEE, name="Varga Vera"),
         coordinator=coordinator,
     )
+    for trainee in (result.anna, result.bela, result.outsider):
+        open_modules(trainee.id)  # these tests are about what lies behind availability
     db.session.commit()
     return result
 

@@ -21,6 +21,7 @@ from lms_plugin.grading import services
 from lms_plugin.grading.models import Grade, GradeAudit, Submission
 from lms_plugin.lti.outbox_models import ScoreDelivery
 from lms_plugin.practice.models import PracticeLineItem, PracticeScore
+from tests.availability_helpers import open_modules_for_session
 from tests.grading.conftest import ASSIGNMENT, Cohort, add_membership, as_user, submitted
 from tests.practice_platform import BASE, PracticeLms, run_launch
 
@@ -296,6 +297,7 @@ def test_the_corrected_score_reaches_the_practice_gradebook(
     client: FlaskClient, practice_lms: PracticeLms, runner: Any
 ) -> None:
     run_launch(client, "anna", target="home", locale="en")
+    open_modules_for_session(client)  # a trainer opened the modules early for Anna
     client.post(
         f"{BASE}/grading/assignments/{ASSIGNMENT}/draft",
         data={"text": "Az elemzésem", "action": "save"},

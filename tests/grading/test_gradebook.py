@@ -15,6 +15,7 @@ from lms_plugin.grading import services
 from lms_plugin.grading.models import Submission
 from lms_plugin.lti.outbox_models import ScoreDelivery
 from lms_plugin.practice.models import PracticeLineItem, PracticeScore
+from tests.availability_helpers import open_modules_for_session
 from tests.grading.conftest import ASSIGNMENT
 from tests.practice_platform import BASE, PracticeLms, run_launch
 
@@ -33,6 +34,7 @@ def test_grade_released_while_the_platform_is_down_arrives_when_it_is_back(
 ) -> None:
     # Anna (a learner in the practice course) submits through the tool.
     run_launch(client, "anna", target="home", locale="en")
+    open_modules_for_session(client)  # a trainer opened the modules early for Anna
     client.post(
         f"{BASE}/grading/assignments/{ASSIGNMENT}/draft",
         data={"text": "Az elemzésem", "action": "save"},

@@ -26,7 +26,8 @@ def test_a_platform_added_elsewhere_frames_the_tool_on_the_next_request(
         db.session.execute(
             text(
                 "INSERT INTO platforms (issuer, client_id, name, auth_login_url, auth_token_url, "
-                "key_set_url, registered_via, product, registration_url, is_active, created_at) VALUES "
+                "key_set_url, registered_via, product, registration_url, is_active, created_at) "
+                "VALUES "
                 "('https://elsewhere.example.hu', 'c1', 'x', "
                 "'https://elsewhere.example.hu/mod/lti/auth.php', "
                 "'https://elsewhere.example.hu/mod/lti/token.php', "

@@ -106,6 +106,7 @@ POLICY: dict[str, Rule] = {
     "courses.quiz_result": roles(
         LAUNCHED, may_404=True, module_id="quiz_module_id", attempt_no="=1"
     ),
+    "courses.open_early": roles(TRAINER_OF_ANNA - {"tool_admin"}, user_id="anna"),
     "courses.image": roles(LAUNCHED, may_404=True, module_id="module_id", filename="=nope.png"),
     # progress
     "progress.dashboard": roles(LAUNCHED),

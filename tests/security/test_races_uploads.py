@@ -13,6 +13,7 @@ from lms_plugin.accounts.models import Membership, User
 from lms_plugin.courses.content import get_course
 from lms_plugin.db import db
 from lms_plugin.grading.models import Submission, SubmissionFile
+from tests.availability_helpers import open_modules
 from tests.security.concurrency import at_once, browser
 from tests.security.world import PDF, World
 
@@ -28,6 +29,7 @@ def _trainee(world: World, sub: str) -> int:
             context_pk=world.ids["context_a"], user_id=user.id, role="trainee", has_launched=True
         )
     )
+    open_modules(user.id)  # these tests are about uploads, behind the availability rule
     db.session.commit()
     return user.id
 

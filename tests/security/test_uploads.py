@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from lms_plugin.accounts.models import Membership, Role, User
 from lms_plugin.db import db
+from tests.availability_helpers import open_modules
 from tests.conftest import login
 from tests.security.world import PDF, World
 
@@ -31,6 +32,7 @@ def carl(app: Flask, world: World) -> tuple[FlaskClient, int]:
             context_pk=world.contexts["a"].id, user_id=user.id, role="trainee", has_launched=True
         )
     )
+    open_modules(user.id)  # these tests are about uploads, behind the availability rule
     db.session.commit()
     client = app.test_client()
     login(client, user, Role.TRAINEE, world.contexts["a"])

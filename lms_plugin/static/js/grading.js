@@ -48,20 +48,47 @@
     var lastAttempt = form.dataset.lastAttempt === "true";
     var dirty = false;
 
+    var rulesBox = form.querySelector(".outcome-rules");
+    var initiallyBlocked = rulesBox && !rulesBox.classList.contains("d-none");
+
     function recompute() {
       var total = 0;
-      form.querySelectorAll(".level-radio:checked").forEach(function (radio) {
-        total += parseInt(radio.dataset.points, 10) || 0;
+      var blocked = false;
+      form.querySelectorAll("fieldset.criterion").forEach(function (set) {
+        var radio = set.querySelector(".level-radio:checked");
+        var extra = set.querySelector(".points-input");
+        if (!radio) { return; }
+        var points = parseInt(radio.dataset.points, 10) || 0;
+        var low = parseInt(radio.dataset.low, 10);
+        var typed = extra && extra.value !== "" ? parseInt(extra.value, 10) : NaN;
+        if (!isNaN(typed) && !isNaN(low) && typed >= low && typed <= points) { points = typed; }
+        total += points;
+        var minLevel = parseInt(set.dataset.minLevel, 10) || 0;
+        if (minLevel > 0 && parseInt(radio.value, 10) < minLevel) { blocked = true; }
       });
+      if (form.querySelector(".trigger-check:checked")) { blocked = true; }
       if (output) { output.textContent = String(total); }
       if (suggestion && shown) {
-        var key = total >= passMark ? "pass" : (lastAttempt ? "fail" : "needs_revision");
+        var key = total >= passMark && !blocked ? "pass" : (lastAttempt ? "fail" : "needs_revision");
         shown.textContent = suggestion.getAttribute("data-label-" + key) || key;
+      }
+      if (rulesBox) {
+        // The server's list names each rule; a change made here is summarised until saved.
+        rulesBox.classList.toggle("d-none", !blocked);
+        var pending = rulesBox.querySelector(".rule-pending");
+        var list = rulesBox.querySelector(".rule-list");
+        if (pending && list) {
+          var stale = blocked !== initiallyBlocked || dirty;
+          pending.classList.toggle("d-none", !stale);
+          list.classList.toggle("d-none", stale);
+        }
       }
     }
     form.addEventListener("change", function (event) {
       dirty = true;
-      if (event.target.classList.contains("level-radio")) { recompute(); }
+      var target = event.target;
+      if (target.classList.contains("level-radio") || target.classList.contains("trigger-check") ||
+          target.classList.contains("points-input")) { recompute(); }
     });
     form.addEventListener("input", function () { dirty = true; });
     form.addEventListener("submit", function () { dirty = false; });
