@@ -44,7 +44,7 @@ def test_requests_survive_terminated_backends(app: Flask, tmp_path: Path) -> Non
     try:
         with tagged.app_context():
             world = seed_world()
-        browser = world.client(tagged, "trainee")
+            browser = world.client(tagged, "trainee")  # reads the user's session version
         for round_no in range(3):
             page = browser.get("/progress/", base_url="https://tool.test")
             assert page.status_code == 200, round_no
