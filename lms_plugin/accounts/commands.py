@@ -45,13 +45,11 @@ def revoke_tool_admin(issuer: str, sub: str) -> None:
 def list_tool_admins() -> None:
     """Who manages every tenant."""
     from lms_plugin.accounts.models import User
-    from lms_plugin.lti.models import Platform
 
     rows = db.session.execute(
-        select(User.name, User.sub, Platform.issuer)
-        .join(Platform, Platform.id == User.platform_id)
+        select(User.name, User.sub, User.issuer)
         .where(User.is_tool_admin.is_(True))
-        .order_by(Platform.issuer, User.sub)
+        .order_by(User.issuer, User.sub)
     ).all()
     if not rows:
         click.echo("No tool administrators.")
@@ -66,13 +64,8 @@ def end_sessions(issuer: str, sub: str) -> None:
     """Log a person out everywhere (every copy of their session cookie stops working)."""
     from lms_plugin.accounts.current import end_all_sessions
     from lms_plugin.accounts.models import User
-    from lms_plugin.lti.models import Platform
 
-    users = list(
-        db.session.scalars(
-            select(User).join(Platform).where(Platform.issuer == issuer, User.sub == sub)
-        )
-    )
+    users = list(db.session.scalars(select(User).where(User.issuer == issuer, User.sub == sub)))
     if not users:
         raise click.ClickException(f"Nobody with user id {sub!r} has launched from {issuer!r}.")
     for user in users:

@@ -7,45 +7,20 @@ only: its registrations and its users. A tool administrator (`User.is_tool_admin
 
 from __future__ import annotations
 
-from flask import has_request_context, request
 from sqlalchemy import Select, select
 
-from lms_plugin.accounts.models import LmsContext, Role, User
+from lms_plugin.accounts.models import Role, User
 from lms_plugin.db import db
-from lms_plugin.lti.models import Platform
-
-_CACHE = "lms_plugin.tenant_of"  # per request: user id -> issuer
 
 
 def tenant_of(user: User) -> str | None:
-    """The issuer of the user's platform (cached for the request)."""
-    cache: dict[int, str | None] = (
-        request.environ.setdefault(_CACHE, {}) if has_request_context() else {}
-    )
-    if user.id not in cache:
-        cache[user.id] = db.session.scalar(
-            select(Platform.issuer).where(Platform.id == user.platform_id)
-        )
-    return cache[user.id]
-
-
-def tenant_of_context(context_pk: int) -> str | None:
-    """The issuer of the platform a course (context) lives on."""
-    return db.session.scalar(
-        select(Platform.issuer)
-        .join(LmsContext, LmsContext.platform_id == Platform.id)
-        .where(LmsContext.id == context_pk)
-    )
-
-
-def platform_ids(issuer: str | None) -> Select[int]:
-    """Every registration (client_id) of the tenant."""
-    return select(Platform.id).where(Platform.issuer == issuer)
+    """The tenant a user belongs to: their issuer (users are identified by issuer + sub)."""
+    return user.issuer
 
 
 def user_ids(issuer: str | None) -> Select[int]:
-    """Every user of the tenant, on any of its registrations."""
-    return select(User.id).where(User.platform_id.in_(platform_ids(issuer)))
+    """Every user of the tenant, whichever registration they came through."""
+    return select(User.id).where(User.issuer == issuer)
 
 
 def same_tenant(user_id: int, issuer: str | None) -> bool:
@@ -71,11 +46,7 @@ def set_tool_admin(issuer: str, sub: str, granted: bool) -> list[User]:
     from lms_plugin.accounts.current import end_all_sessions
     from lms_plugin.errors import NotFound
 
-    users = list(
-        db.session.scalars(
-            select(User).join(Platform).where(Platform.issuer == issuer, User.sub == sub)
-        )
-    )
+    users = list(db.session.scalars(select(User).where(User.issuer == issuer, User.sub == sub)))
     if not users:
         raise NotFound(f"Nobody with user id {sub!r} has launched the tool from {issuer!r}.")
     for user in users:
@@ -95,11 +66,3 @@ def require_manages(issuer: str | None) -> None:
     launch = require_launch()
     if not manages(launch.user, launch.role, issuer):
         abort(404)
-
-
-def managed_platforms(items: list[Platform]) -> list[Platform]:
-    """The registrations the current administrator manages (their tenant's; all for tool admins)."""
-    from lms_plugin.accounts.current import require_launch
-
-    launch = require_launch()
-    return [p for p in items if manages(launch.user, launch.role, p.issuer)]

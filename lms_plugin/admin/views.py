@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from lms_plugin.accounts.current import require_launch, roles_required
 from lms_plugin.accounts.models import Role
-from lms_plugin.accounts.tenants import managed_platforms, manages, require_manages
+from lms_plugin.accounts.tenants import manages, require_manages
 from lms_plugin.admin.forms import PlatformForm
 from lms_plugin.db import db
 from lms_plugin.errors import DomainError
@@ -52,7 +52,7 @@ def platforms_page() -> str | Response:
             )
             return redirect(url_for("admin.platforms"))
     return render_template(
-        "admin/platforms.html", form=form, platforms=managed_platforms(platforms.list_platforms())
+        "admin/platforms.html", form=form, platforms=_managed(platforms.list_platforms())
     )
 
 
@@ -83,3 +83,9 @@ def platform_active(platform_id: int) -> Response:
 from lms_plugin.admin import coordinator_views  # noqa: E402 - adds the coordinator routes to bp
 
 __all__ = ["bp", "coordinator_views"]
+
+
+def _managed(items: list[Platform]) -> list[Platform]:
+    """The registrations the current administrator manages (their tenant's; all for tool admins)."""
+    launch = require_launch()
+    return [p for p in items if manages(launch.user, launch.role, p.issuer)]

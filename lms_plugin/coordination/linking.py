@@ -25,7 +25,7 @@ from lms_plugin.coordination.models import (
 )
 from lms_plugin.db import db, utcnow
 from lms_plugin.errors import DomainError
-from lms_plugin.ops.locking import lock_row
+from lms_plugin.locking import lock_row
 
 UNASSIGNED = "unassigned"
 

@@ -17,7 +17,7 @@ from lms_plugin.courses.quiz_layout import open_layout
 from lms_plugin.courses.services import ensure_enrolment, notify_progress
 from lms_plugin.db import db, utcnow
 from lms_plugin.errors import Conflict, Forbidden
-from lms_plugin.ops.locking import lock_row
+from lms_plugin.locking import lock_row
 
 
 def score_question(question: Question, answer: Any) -> dict[str, Any]:

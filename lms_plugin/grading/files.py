@@ -16,7 +16,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from lms_plugin.errors import DomainError
-from lms_plugin.ops.private_files import open_private, private_dir
+from lms_plugin.private_files import open_private, private_dir
 
 # kind -> (mimetype, human label); the kinds an assignment's `file_types` may list.
 KINDS: dict[str, tuple[str, str]] = {

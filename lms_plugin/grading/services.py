@@ -22,7 +22,7 @@ from lms_plugin.grading.models import (
     Submission,
     SubmissionFile,
 )
-from lms_plugin.ops.locking import lock_row
+from lms_plugin.locking import lock_row
 
 log = logging.getLogger("lms_plugin.grading")
 MAX_TEXT = 100_000  # characters of online text; a 1,200-word essay is about 8,000

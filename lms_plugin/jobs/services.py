@@ -22,7 +22,7 @@ from sqlalchemy import or_, select, update
 
 from lms_plugin.db import db, utcnow
 from lms_plugin.jobs.models import DONE, FAILED, QUEUED, RUNNING, Job
-from lms_plugin.ops.private_files import open_private, private_dir
+from lms_plugin.private_files import open_private, private_dir
 
 log = logging.getLogger("lms_plugin.jobs")
 

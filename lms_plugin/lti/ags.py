@@ -67,13 +67,8 @@ def queue_score(
     activity_progress: str,
     grading_progress: str,
     comment: str | None = None,
-    skip_if_unchanged: bool = False,
-) -> ScoreDelivery | None:
-    """Store a score in the outbox (flush only); it is delivered after the caller commits.
-
-    With skip_if_unchanged, nothing is queued (None) when the latest score queued for the same
-    user and column is the same value and comment and was not given up on.
-    """
+) -> ScoreDelivery:
+    """Store a score in the outbox (flush only); it is delivered after the caller commits."""
     if activity_progress not in ACTIVITY_PROGRESS:
         raise DomainError(f"unknown activityProgress {activity_progress!r}")
     if grading_progress not in GRADING_PROGRESS:
@@ -93,8 +88,6 @@ def queue_score(
         if link is None or link.context_pk != context_pk:
             raise NotFound(f"resource link {resource_link_pk} is not in context {context_pk}")
     key = target_key(resource_link_pk, line_item)
-    if skip_if_unchanged and _unchanged(user_id, context_pk, key, score_given, comment):
-        return None
     row = ScoreDelivery(
         user_id=user_id,
         context_pk=context_pk,
@@ -121,21 +114,26 @@ def queue_score(
     return row
 
 
-def _unchanged(
-    user_id: int, context_pk: int, key: str, score: float | None, comment: str | None
-) -> bool:
-    latest = db.session.scalar(
-        select(ScoreDelivery)
+def latest_queued(
+    user_id: int, context_pks: list[int]
+) -> dict[tuple[int, str], tuple[float | None, str | None]]:
+    """(context, column key) → (score, comment) of the user's latest score queued there and not
+    given up on, in one query: callers skip a score that did not change."""
+    rows = db.session.execute(
+        select(
+            ScoreDelivery.context_pk,
+            ScoreDelivery.target_key,
+            ScoreDelivery.score_given,
+            ScoreDelivery.comment,
+        )
         .where(
             ScoreDelivery.user_id == user_id,
-            ScoreDelivery.context_pk == context_pk,
-            ScoreDelivery.target_key == key,
+            ScoreDelivery.context_pk.in_(context_pks),
             ScoreDelivery.status.in_((WAITING, SENT, SKIPPED)),
         )
-        .order_by(ScoreDelivery.id.desc())
-        .limit(1)
-    )
-    return latest is not None and latest.score_given == score and latest.comment == comment
+        .order_by(ScoreDelivery.id)
+    ).all()
+    return {(ctx, key): (score, comment) for ctx, key, score, comment in rows}
 
 
 def delivery_status(user_id: int, context_pk: int, resource_id: str | None) -> ScoreDelivery | None:

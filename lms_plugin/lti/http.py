@@ -15,12 +15,12 @@ from __future__ import annotations
 import ipaddress
 import socket
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from flask import current_app, has_app_context
+from flask import Flask, current_app, has_app_context
 from requests.adapters import BaseAdapter, HTTPAdapter
 
 USER_AGENT = "lms-plugin-lti-tool/1.0"
@@ -81,16 +81,22 @@ def configured_origins(name: str) -> set[str]:
     return {o for o in (origin_of(str(item)) for item in raw) if o}
 
 
+TRUSTED_ORIGINS = "lti_trusted_origin_providers"
+
+
+def add_trusted_origin(app: Flask, provider: Callable[[], str]) -> None:
+    """Let a platform mounted in this app (the practice LMS) be called like an allowed origin;
+    `provider` gives its base URL when asked (it may depend on the request's server name)."""
+    app.extensions.setdefault(TRUSTED_ORIGINS, []).append(provider)
+
+
 def _operator_origins() -> set[str]:
     """Origins the operator lets the tool call even on private addresses or over http."""
     allowed = configured_origins("LTI_OUTBOUND_ALLOWED_ORIGINS")
-    if current_app.config.get("PRACTICE_LMS_ENABLED"):
-        # The practice LMS runs in this process (http://127.0.0.1:5000/practice under make run).
-        from lms_plugin.practice import urls
-
-        practice = origin_of(urls.issuer())
-        if practice:
-            allowed.add(practice)
+    for provider in current_app.extensions.get(TRUSTED_ORIGINS, []):
+        origin = origin_of(provider())
+        if origin:
+            allowed.add(origin)
     return allowed
 
 

@@ -22,7 +22,7 @@ from sqlalchemy import Table, inspect, select
 
 from lms_plugin.db import db, utcnow
 from lms_plugin.ops.codec import encode
-from lms_plugin.ops.private_files import open_private, private_dir
+from lms_plugin.private_files import open_private, private_dir
 
 FORMAT = "lms-plugin-backup/1"
 log = logging.getLogger("lms_plugin.ops")

@@ -16,7 +16,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from lms_plugin.ops.private_files import private_dir, tighten
+from lms_plugin.private_files import private_dir, tighten
 
 # Below gunicorn's 30 s worker timeout: a writer gives up (and the request says so) before the
 # worker is killed.

@@ -26,7 +26,7 @@ from sqlalchemy import text
 from lms_plugin.db import db
 from lms_plugin.jobs import services as jobs
 from lms_plugin.jobs.models import Job
-from lms_plugin.ops.private_files import open_private, private_dir
+from lms_plugin.private_files import open_private, private_dir
 
 log = logging.getLogger("lms_plugin.ops")
 

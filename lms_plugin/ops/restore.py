@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 from lms_plugin.db import db
 from lms_plugin.ops.backup import FORMAT, current_revision, tables_in_order, upload_dir
 from lms_plugin.ops.codec import decode
-from lms_plugin.ops.private_files import open_private, private_dir
+from lms_plugin.private_files import open_private, private_dir
 
 BATCH = 1000
 

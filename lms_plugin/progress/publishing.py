@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms_plugin.accounts.models import LmsContext, Membership, Role
+from lms_plugin.courses.content import localized
 from lms_plugin.db import db
 from lms_plugin.progress.models import CourseSummary
 from lms_plugin.progress.services import CourseProgress
@@ -30,14 +31,10 @@ def quiz_resource_id(module: Any) -> str:
     return f"quiz:{module.id}" if module.assignment is not None else f"module:{module.id}"
 
 
-def _texts(texts: dict[str, str], lang: str) -> str:
-    return texts.get(lang) or texts.get("hu") or next(iter(texts.values()), "")
-
-
 def publish_progress(user_id: int, course: Any, progress: CourseProgress) -> int:
     """Queue the scores whose value changed since last queued; returns how many were queued."""
     try:
-        from lms_plugin.lti.ags import LineItemSpec, queue_score
+        from lms_plugin.lti.ags import LineItemSpec, latest_queued, queue_score, target_key
     except ImportError:  # pragma: no cover - the lti feature is part of the app
         return 0
     contexts = db.session.execute(
@@ -55,47 +52,47 @@ def publish_progress(user_id: int, course: Any, progress: CourseProgress) -> int
     activity = (
         "Completed" if complete else ("InProgress" if progress.hours_credited > 0 else "Started")
     )
+    last = latest_queued(user_id, [context_pk for context_pk, _locale in contexts])
     queued = 0
-    for context_pk, locale in contexts:
-        lang = (locale or course.default_language or "hu")[:2]
-        row = queue_score(
+
+    def publish(context_pk: int, spec: Any, score: float, comment: str | None, done: str) -> None:
+        nonlocal queued
+        if last.get((context_pk, target_key(None, spec))) == (score, comment):
+            return  # unchanged since it was last queued
+        queue_score(
             user_id=user_id,
             context_pk=context_pk,
-            line_item=LineItemSpec(
-                resource_id=f"course:{course.id}",
-                tag="course-progress",
-                label=_texts(course.title, lang),
-                score_maximum=float(course.hours),
-            ),
-            score_given=progress.hours_credited,
-            score_maximum=float(course.hours),
-            activity_progress=activity,
+            line_item=spec,
+            score_given=score,
+            score_maximum=spec.score_maximum,
+            activity_progress=done,
             grading_progress="FullyGraded",
-            comment=_hours_comment(progress, lang),
-            skip_if_unchanged=True,
+            comment=comment,
         )
-        queued += row is not None
+        queued += 1
+
+    for context_pk, locale in contexts:
+        lang = (locale or course.default_language or "hu")[:2]
+        course_column = LineItemSpec(
+            resource_id=f"course:{course.id}",
+            tag="course-progress",
+            label=localized(course.title, lang, course.default_language),
+            score_maximum=float(course.hours),
+        )
+        hours = progress.hours_credited
+        publish(context_pk, course_column, hours, _hours_comment(progress, lang), activity)
         for module in course.modules:
             mp = progress.module(module.id)
             if module.quiz is None or mp is None or mp.quiz_best is None:
                 continue
-            row = queue_score(
-                user_id=user_id,
-                context_pk=context_pk,
-                line_item=LineItemSpec(
-                    resource_id=quiz_resource_id(module),
-                    tag="quiz",
-                    label=_texts(module.title, lang),
-                    score_maximum=100.0,
-                ),
-                score_given=float(mp.quiz_best),
+            quiz_column = LineItemSpec(
+                resource_id=quiz_resource_id(module),
+                tag="quiz",
+                label=localized(module.title, lang, course.default_language),
                 score_maximum=100.0,
-                activity_progress="Completed" if mp.quiz_passed else "Submitted",
-                grading_progress="FullyGraded",
-                comment=None,
-                skip_if_unchanged=True,
             )
-            queued += row is not None
+            done = "Completed" if mp.quiz_passed else "Submitted"
+            publish(context_pk, quiz_column, float(mp.quiz_best), None, done)
     summary = db.session.scalar(
         select(CourseSummary).where(
             CourseSummary.user_id == user_id, CourseSummary.course_id == course.id

@@ -47,33 +47,36 @@ def _merge_duplicates(bind) -> None:
         ]
         keeper, others = ids[0], ids[1:]
         for other in others:
-            left = False
-            for table, column in refs:
-                rows = bind.execute(
-                    sa.text(f'SELECT {_pk(bind, table)} FROM "{table}" WHERE "{column}" = :o'),  # noqa: S608 - names from the schema
-                    {"o": other},
-                ).all()
-                for (pk,) in rows:
-                    nested = bind.begin_nested()
-                    try:
-                        bind.execute(
-                            sa.text(
-                                f'UPDATE "{table}" SET "{column}" = :k '
-                                f"WHERE {_pk(bind, table)} = :pk"  # noqa: S608 - names from the schema
-                            ),
-                            {"k": keeper, "pk": pk},
-                        )
-                        nested.commit()
-                    except sa.exc.IntegrityError:
-                        nested.rollback()
-                        left = True
-            if left:
+            moved_all = all([_move_rows(bind, t, c, other, keeper) for t, c in refs])
+            if moved_all:
+                bind.execute(sa.text("DELETE FROM users WHERE id = :o"), {"o": other})
+            else:
                 bind.execute(
                     sa.text("UPDATE users SET sub = :s WHERE id = :o"),
                     {"s": f"{sub}#merged-{keeper}"[:255], "o": other},
                 )
-            else:
-                bind.execute(sa.text("DELETE FROM users WHERE id = :o"), {"o": other})
+
+
+def _move_rows(bind, table: str, column: str, other: int, keeper: int) -> bool:
+    """Point `table.column` rows from `other` to `keeper`, one by one; False when a row clashed
+    with one the keeper already has (it stays with `other`)."""
+    pk = _pk(bind, table)
+    rows = bind.execute(
+        sa.text(f'SELECT {pk} FROM "{table}" WHERE "{column}" = :o'), {"o": other}
+    ).all()
+    moved_all = True
+    for (row_pk,) in rows:
+        nested = bind.begin_nested()
+        try:
+            bind.execute(
+                sa.text(f'UPDATE "{table}" SET "{column}" = :k WHERE {pk} = :pk'),
+                {"k": keeper, "pk": row_pk},
+            )
+            nested.commit()
+        except sa.exc.IntegrityError:
+            nested.rollback()
+            moved_all = False
+    return moved_all
 
 
 def _pk(bind, table: str) -> str:
