@@ -46,6 +46,7 @@ CHROMIUM_ARGS = [
     "--test-third-party-cookie-phaseout",  # third-party cookies blocked, as in current browsers
 ]
 HERE = Path(__file__).resolve().parent
+STATE = Path(os.environ.get("MOODLE_STATE", "/srv/moodle-state"))
 NewPage = Callable[[], Any]  # the `new_page` fixture: a fresh browser context's page
 
 
@@ -112,9 +113,12 @@ def _release_stale_kit_lock(state: Path) -> None:
         lock.unlink(missing_ok=True)
 
 
-def kit(*args: str, timeout: float = 600) -> dict[str, Any]:
-    """Run setup.sh; its last stdout line is the site's JSON. Fails loudly (never skips)."""
-    _release_stale_kit_lock(Path(os.environ.get("MOODLE_STATE", "/srv/moodle-state")))
+class KitError(RuntimeError):
+    """setup.sh failed or did not finish."""
+
+
+def _run_kit(*args: str, timeout: float = 600) -> dict[str, Any]:
+    _release_stale_kit_lock(STATE)
     try:
         out = subprocess.run(
             ["bash", str(KIT / "setup.sh"), *args],
@@ -123,11 +127,41 @@ def kit(*args: str, timeout: float = 600) -> dict[str, Any]:
             timeout=timeout,
         )
     except subprocess.TimeoutExpired as exc:
-        pytest.fail(f"setup.sh {' '.join(args)} did not finish in {timeout} s: {exc.stderr!r}")
+        raise KitError(f"setup.sh {' '.join(args)} did not finish in {timeout} s: {exc.stderr!r}")
     if out.returncode:
-        pytest.fail(f"setup.sh {' '.join(args)} failed ({out.returncode}):\n{out.stderr[-3000:]}")
+        tail = out.stderr[-3000:]
+        raise KitError(f"setup.sh {' '.join(args)} failed ({out.returncode}):\n{tail}")
     lines = out.stdout.strip().splitlines()
     return dict(json.loads(lines[-1])) if lines else {}  # --stop prints nothing
+
+
+def kit(*args: str, timeout: float = 600) -> dict[str, Any]:
+    """Run setup.sh; its last stdout line is the site's JSON. Fails loudly (never skips)."""
+    try:
+        return _run_kit(*args, timeout=timeout)
+    except KitError as exc:
+        pytest.fail(str(exc))
+
+
+def ready_kit() -> dict[str, Any]:
+    """The kit's Moodle, clean. A machine can inherit an installed kit whose site is broken (the
+    machine was stopped in the middle of a reset: the database empty, moodledata missing; Moodle
+    answers 500). Then the clean snapshot is restored, and if that fails too, Moodle is installed
+    again (removing the kit's `installed` marker is how its settings-change reinstall starts)."""
+    errors: list[str] = []
+    for attempt in ("check", "reset", "reinstall"):
+        try:
+            if attempt == "check":
+                _run_kit()
+            elif attempt == "reset":
+                pass
+            else:
+                (STATE / "installed").unlink(missing_ok=True)
+                _run_kit(timeout=900)
+            return _run_kit("--reset")
+        except KitError as exc:
+            errors.append(f"[{attempt}] {exc}")
+    pytest.fail("The Moodle kit could not be brought up:\n" + "\n".join(errors))
 
 
 def mcli(site: dict[str, Any], *args: str) -> Any:
@@ -153,8 +187,7 @@ def moodle() -> dict[str, Any]:
     """The kit's Moodle: installed when missing, then reset to its clean snapshot."""
     if not (KIT / "setup.sh").exists():
         pytest.fail(f"The Moodle kit is missing: {KIT}/setup.sh (set MOODLE_KIT)")
-    kit()
-    return kit("--reset")
+    return ready_kit()
 
 
 # ------------------------------------------------------------------ the tool
