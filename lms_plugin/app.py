@@ -89,7 +89,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_features(app: Flask) -> None:
-    """Register every feature's blueprint and CLI commands."""
+    """Register every feature's blueprint, event subscriptions and CLI commands."""
     for name in FEATURES:
         try:
             importlib.import_module(f"lms_plugin.{name}.models")
@@ -98,6 +98,13 @@ def register_features(app: Flask) -> None:
                 raise
         views = importlib.import_module(f"lms_plugin.{name}.views")
         app.register_blueprint(views.bp)
+        try:
+            subscriptions = importlib.import_module(f"lms_plugin.{name}.subscriptions")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"lms_plugin.{name}.subscriptions":
+                raise
+        else:
+            subscriptions.register()  # in-process events (lms_plugin/events.py)
         try:
             commands = importlib.import_module(f"lms_plugin.{name}.commands")
         except ModuleNotFoundError as exc:

@@ -9,6 +9,7 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from lms_plugin import events
 from lms_plugin.courses.content import Course, Lesson, all_courses, content_problems, reload_courses
 from lms_plugin.courses.models import CourseVersion, Enrolment, LessonProgress
 from lms_plugin.db import db, utcnow
@@ -209,9 +210,5 @@ def complete_lesson(user_id: int, course: Course, lesson: Lesson, context_pk: in
 
 
 def notify_progress(user_id: int, course_id: str) -> None:
-    """Tell the progress feature (when installed) that something was completed."""
-    try:
-        from lms_plugin.progress.services import on_progress_event
-    except ImportError:
-        return
-    on_progress_event(user_id, course_id)
+    """Publish that something counting towards the course changed (progress subscribes)."""
+    events.publish(events.ProgressChanged(user_id, course_id))

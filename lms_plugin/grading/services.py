@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from lms_plugin import events
 from lms_plugin.accounts.models import User
 from lms_plugin.courses.content import Assignment, Course, Module, all_courses
 from lms_plugin.db import db, utcnow
@@ -264,12 +265,8 @@ def submit(draft: Submission, located: Located, context_pk: int | None) -> Submi
 
 
 def notify_progress(user_id: int, course_id: str) -> None:
-    """Tell progress (and through it certification) that something changed."""
-    try:
-        from lms_plugin.progress.services import on_progress_event
-    except ImportError:  # pragma: no cover - progress is part of the app
-        return
-    on_progress_event(user_id, course_id)
+    """Publish that a submission or grade changed (progress, then certification, subscribe)."""
+    events.publish(events.ProgressChanged(user_id, course_id))
 
 
 def _require_draft(submission: Submission) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from lms_plugin import events
 from lms_plugin.accounts.models import User
 from lms_plugin.db import db, utcnow
 from lms_plugin.errors import DomainError
@@ -294,11 +295,7 @@ def on_progress_event(user_id: int, course_id: str) -> CourseProgress:
     progress = compute(user_id, course)
     store_summary(user_id, progress)
     publish_progress(user_id, course, progress)
-    try:
-        from lms_plugin.certification.services import check_and_issue
-    except ImportError:
-        return progress
-    check_and_issue(user_id, course_id)
+    events.publish(events.ProgressRecomputed(user_id, course_id))  # certification subscribes
     return progress
 
 
