@@ -39,6 +39,17 @@ class ProgressRecomputed:
     course_id: str
 
 
+@dataclass(frozen=True)
+class ModuleOpenedEarly:
+    """A trainer opened a module for a trainee before its conditions were met (with a reason)."""
+
+    actor_id: int
+    user_id: int
+    course_id: str
+    module_id: str
+    reason: str
+
+
 def subscribe(event_type: type[E], handler: Callable[[E], None]) -> None:
     """Call `handler(event)` for every published event of this type (once per handler)."""
     handlers = _handlers.setdefault(event_type, [])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort
 from sqlalchemy import select
 
+from lms_plugin import providers
 from lms_plugin.accounts.current import CurrentLaunch, require_launch
 from lms_plugin.accounts.models import Membership, Role
 from lms_plugin.certification.models import Certificate
@@ -16,11 +17,10 @@ def can_see(launch: CurrentLaunch, cert: Certificate) -> bool:
     where the holder is a trainee."""
     if cert.user_id == launch.user.id:
         return True
-    if launch.is_coordinator or launch.role == Role.ADMIN:
-        from lms_plugin.coordination.scope import may_read_person
-
-        if may_read_person(launch, cert.user_id):
-            return True
+    if (launch.is_coordinator or launch.role == Role.ADMIN) and providers.may_read_person(
+        launch, cert.user_id
+    ):
+        return True
     if launch.is_trainer and launch.context_pk is not None:
         member = db.session.scalar(
             select(Membership.id).where(

@@ -16,6 +16,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from lms_plugin import events, providers
 from lms_plugin.accounts.models import Role, User
 from lms_plugin.courses.content import Assignment, Course, Lesson, Module, Quiz, localized
 from lms_plugin.courses.models import AvailabilityException
@@ -89,11 +90,7 @@ def exceptions_for(user_id: int, course_id: str) -> set[str]:
 
 
 def _has_certificate(user_id: int, course_id: str) -> bool:
-    try:
-        from lms_plugin.certification.services import latest_certificate
-    except ImportError:
-        return False
-    return latest_certificate(user_id, course_id) is not None
+    return providers.has_certificate(user_id, course_id)
 
 
 def module_availability(
@@ -101,9 +98,7 @@ def module_availability(
 ) -> dict[str, Availability]:
     """Every module's availability for this trainee, in course order (a few queries in all)."""
     if progress is None:
-        from lms_plugin.progress.services import course_progress
-
-        progress = course_progress(user_id, course)
+        progress = providers.course_progress(user_id, course)
     complete = {m.module_id for m in progress.modules if m.status == "complete"}
     opened_early = exceptions_for(user_id, course.id)
     result: dict[str, Availability] = {}
@@ -164,8 +159,6 @@ def require_available(launch: Any, course: Course, item: Item) -> Availability:
 
 def grant_exception(actor: User, user_id: int, course: Course, module_id: str, reason: str) -> None:
     """A trainer opens a module early for a trainee; audited with the reason (flush only)."""
-    from lms_plugin.progress.models import ProgressAudit
-
     module = course.module(module_id)
     if module is None:
         raise DomainError(_("Choose a module."))
@@ -184,16 +177,7 @@ def grant_exception(actor: User, user_id: int, course: Course, module_id: str, r
             reason=reason[:1000],
         )
     )
-    db.session.add(
-        ProgressAudit(
-            actor_id=actor.id,
-            user_id=user_id,
-            course_id=course.id,
-            module_id=module.id,
-            action="open_early",
-            reason=reason[:1000],
-            before={"available": False},
-            after={"available": True},
-        )
-    )
     db.session.flush()
+    events.publish(  # progress keeps it in the trainee's audit log
+        events.ModuleOpenedEarly(actor.id, user_id, course.id, module.id, reason[:1000])
+    )

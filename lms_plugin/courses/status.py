@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from lms_plugin import providers
 from lms_plugin.courses.availability import Availability
 from lms_plugin.courses.content import Course
 from lms_plugin.courses.models import LessonProgress
@@ -40,11 +41,7 @@ class ModuleState:
 
 def assignment_state(user_id: int, assignment_id: str) -> str:
     """The grading feature's state of the trainee's submission ("none" until it is installed)."""
-    try:
-        from lms_plugin.grading.services import assignment_state as grading_state
-    except ImportError:
-        return "none"
-    return str(grading_state(user_id, assignment_id))
+    return providers.assignment_state(user_id, assignment_id)
 
 
 def completed_lessons(user_id: int, course_id: str) -> set[str]:
@@ -72,9 +69,8 @@ def _status(progress_status: str, is_open: bool) -> str:
 def module_states(user_id: int, course: Course) -> dict[str, ModuleState]:
     """Every module's state for this trainee, in course order (locked = the availability rule)."""
     from lms_plugin.courses.availability import module_availability
-    from lms_plugin.progress.services import course_progress
 
-    progress = course_progress(user_id, course)
+    progress = providers.course_progress(user_id, course)
     available = module_availability(user_id, course, progress)
     return {
         m.module_id: ModuleState(

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, select
 from sqlalchemy.orm import aliased
 
+from lms_plugin import providers
 from lms_plugin.accounts.current import CurrentLaunch
 from lms_plugin.accounts.models import Membership, Role
 from lms_plugin.db import db
@@ -61,9 +62,7 @@ def may_view(launch: CurrentLaunch, submission: Submission) -> bool:
 
 def _reads(launch: CurrentLaunch, submission: Submission) -> bool:
     """Administrators read their tenant's submissions, coordinators those in their scope."""
-    from lms_plugin.coordination.scope import may_read_person
-
-    return may_read_person(launch, submission.user_id)
+    return providers.may_read_person(launch, submission.user_id)
 
 
 def may_mark(launch: CurrentLaunch, submission: Submission) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
+from lms_plugin import providers
 from lms_plugin.accounts.current import CurrentLaunch
 from lms_plugin.accounts.models import Role, User
 from lms_plugin.db import db, utcnow
@@ -87,11 +88,8 @@ def in_correction(grade: Grade | None) -> bool:
 
 def may_correct(launch: CurrentLaunch, submission: Submission) -> bool:
     """A trainer of the submission's own course (or an admin) reopens its released grade."""
-    if launch.role == Role.ADMIN:
-        from lms_plugin.coordination.scope import may_read_person
-
-        if may_read_person(launch, submission.user_id):
-            return True
+    if launch.role == Role.ADMIN and providers.may_read_person(launch, submission.user_id):
+        return True
     return is_trainer_of(launch.user.id, submission.context_pk)
 
 
@@ -157,11 +155,7 @@ def certificate_at_stake(submission: Submission) -> Any:
     rules = located.course.certification
     if not rules.require_assignments_passed or located.module.kind != "core":
         return None
-    try:
-        from lms_plugin.certification.services import valid_certificate
-    except ImportError:  # pragma: no cover - certification is part of the app
-        return None
-    return valid_certificate(submission.user_id, submission.course_id)
+    return providers.valid_certificate(submission.user_id, submission.course_id)
 
 
 @dataclass(frozen=True)

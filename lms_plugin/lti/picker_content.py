@@ -10,6 +10,8 @@ from typing import Any
 import yaml
 from flask import current_app
 
+from lms_plugin import providers
+
 COURSE_ID = "mentor-30h"
 QUIZ_SCORE_MAXIMUM = 100.0
 log = logging.getLogger("lms_plugin.lti")
@@ -41,12 +43,10 @@ def localized(texts: dict[str, str], lang: str) -> str:
 
 def load_course(course_id: str = COURSE_ID) -> PickerCourse:
     """The course from lms_plugin.courses.content when available, else from course.yaml files."""
-    try:
-        from lms_plugin.courses.content import get_course  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
+    if "course" not in providers.provided():
         return _from_yaml(course_id)
     try:
-        course: Any = get_course(course_id)
+        course: Any = providers.course(course_id)
         modules = tuple(_module_of(m) for m in course.modules)
         return PickerCourse(id=str(course.id), title=dict(course.title), modules=modules)
     except (LookupError, AttributeError, OSError, ValueError) as exc:

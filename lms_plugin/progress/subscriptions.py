@@ -1,8 +1,9 @@
-"""Progress listens for facts other features publish and recomputes the trainee's credit."""
+"""Progress listens for facts other features publish, recomputes the trainee's credit, and answers
+"where does this trainee stand" for the availability rule below it."""
 
 from __future__ import annotations
 
-from lms_plugin import events
+from lms_plugin import events, providers
 
 
 def _recompute(event: events.ProgressChanged) -> None:
@@ -11,5 +12,28 @@ def _recompute(event: events.ProgressChanged) -> None:
     on_progress_event(event.user_id, event.course_id)
 
 
+def _audit_opened_early(event: events.ModuleOpenedEarly) -> None:
+    from lms_plugin.db import db
+    from lms_plugin.progress.models import ProgressAudit
+
+    db.session.add(
+        ProgressAudit(
+            actor_id=event.actor_id,
+            user_id=event.user_id,
+            course_id=event.course_id,
+            module_id=event.module_id,
+            action="open_early",
+            reason=event.reason,
+            before={"available": False},
+            after={"available": True},
+        )
+    )
+    db.session.flush()
+
+
 def register() -> None:
+    from lms_plugin.progress.services import course_progress
+
     events.subscribe(events.ProgressChanged, _recompute)
+    events.subscribe(events.ModuleOpenedEarly, _audit_opened_early)
+    providers.provide("course_progress", course_progress)

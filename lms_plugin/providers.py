@@ -1,0 +1,95 @@
+"""Questions a feature asks of a feature above it, answered without importing it.
+
+Feature packages depend in one direction (lti → courses → grading, live, journal → progress →
+certification → coordination; `tests/foundation/test_import_layers.py` checks it). A few answers
+flow the other way: whether a module is unlocked depends on progress; the refresher module opens
+with a certificate; who may read a person's record is decided by coordination's scopes. For each
+such question this module holds one typed function; the feature that knows the answer provides it
+from its `subscriptions.register()` (called by the app factory), the same way it subscribes to
+`lms_plugin.events`. Asking before anything was provided is a programming error, not a silent
+default, except where a sensible answer exists without the upper feature (documented per function).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+_provided: dict[str, Callable[..., Any]] = {}
+
+
+def provide(name: str, implementation: Callable[..., Any]) -> None:
+    """Register the implementation of one question (the last registration wins)."""
+    if name not in _QUESTIONS:
+        raise KeyError(f"unknown provider {name!r}")
+    _provided[name] = implementation
+
+
+def _ask(name: str, *args: Any) -> Any:
+    try:
+        implementation = _provided[name]
+    except KeyError:
+        raise RuntimeError(f"nothing provides {name!r}: is its feature registered?") from None
+    return implementation(*args)
+
+
+def course_progress(user_id: int, course: Any) -> Any:
+    """Progress's `CourseProgress` of a trainee (module statuses, hours)."""
+    return _ask("course_progress", user_id, course)
+
+
+def has_certificate(user_id: int, course_id: str) -> bool:
+    """Whether the trainee holds (or held) a certificate of the course; False without one."""
+    if "has_certificate" not in _provided:
+        return False
+    return bool(_ask("has_certificate", user_id, course_id))
+
+
+def valid_certificate(user_id: int, course_id: str) -> Any:
+    """The trainee's valid certificate of the course, or None."""
+    if "valid_certificate" not in _provided:
+        return None
+    return _ask("valid_certificate", user_id, course_id)
+
+
+def may_read_person(launch: Any, user_id: int) -> bool:
+    """Whether an administrator or coordinator may read this person's records (their scope)."""
+    return bool(_ask("may_read_person", launch, user_id))
+
+
+def assignment_state(user_id: int, assignment_id: str) -> str:
+    """Grading's state of the trainee's submission; "none" when grading is not installed."""
+    if "assignment_state" not in _provided:
+        return "none"
+    return str(_ask("assignment_state", user_id, assignment_id))
+
+
+def course(course_id: str) -> Any:
+    """The course's content (courses.content.Course)."""
+    return _ask("course", course_id)
+
+
+def certificate_overview(user_id: int, course: Any, progress: Any) -> dict[str, Any]:
+    """What the trainee's progress page shows about the certificate: {"certificate": (cert, state)
+    or None, "missing": [unmet requirements]}; empty without certification."""
+    if "certificate_overview" not in _provided:
+        return {"certificate": None, "missing": []}
+    return dict(_ask("certificate_overview", user_id, course, progress))
+
+
+_QUESTIONS = frozenset(
+    {
+        "course_progress",
+        "has_certificate",
+        "valid_certificate",
+        "may_read_person",
+        "assignment_state",
+        "course",
+        "certificate_overview",
+    }
+)
+
+
+def provided() -> frozenset[str]:
+    """The questions something has answered (diagnostics and tests)."""
+    return frozenset(_provided)
