@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 import requests
 from flask import Flask, current_app, has_app_context
 from requests.adapters import BaseAdapter, HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 USER_AGENT = "lms-plugin-lti-tool/1.0"
 EXTENSION = "lti_http_adapters"
@@ -122,6 +124,58 @@ def _check_address(host: str, port: int) -> None:
         )
 
 
+class _PublicPeerOnly:
+    """Refuse a connection whose socket reached a non-public address.
+
+    The host was resolved and checked before the request (`_check_address`), but the connection
+    resolves it again: a DNS name that answers a public address first and a private one second
+    (rebinding) would slip through. This checks the address the socket is actually connected
+    to, before any byte (or TLS handshake) is sent. Through a proxy the peer is the proxy, which
+    the operator chose: then there is nothing to check here."""
+
+    host: str
+    proxy: Any
+
+    def _new_conn(self) -> socket.socket:
+        sock: socket.socket = super()._new_conn()  # type: ignore[misc]
+        if self.proxy is None:
+            peer = str(sock.getpeername()[0])
+            if not _is_public(peer):
+                sock.close()
+                raise OutboundRefused(
+                    f"{self.host} answered from a private, loopback or link-local address when "
+                    "the tool connected; the tool does not call it"
+                )
+        return sock
+
+
+class _PublicHTTPConnection(_PublicPeerOnly, HTTPConnection):
+    pass
+
+
+class _PublicHTTPSConnection(_PublicPeerOnly, HTTPSConnection):
+    pass
+
+
+class _PublicHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _PublicHTTPConnection
+
+
+class _PublicHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _PublicHTTPSConnection
+
+
+class PublicOnlyAdapter(HTTPAdapter):
+    """requests' network adapter whose connections may only reach public addresses."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _PublicHTTPPool,
+            "https": _PublicHTTPSPool,
+        }
+
+
 def check_url(url: str, session: requests.Session, allowed_origins: Iterable[str] | None) -> str:
     """The URL's origin when the tool may call it; else OutboundRefused."""
     origin = origin_of(url)
@@ -140,6 +194,8 @@ def check_url(url: str, session: requests.Session, allowed_origins: Iterable[str
         raise OutboundRefused(f"{origin} is not HTTPS; the tool only calls platforms over HTTPS")
     if not current_app.config.get("LTI_OUTBOUND_ALLOW_PRIVATE"):
         _check_address(str(parts.hostname), parts.port or 443)
+        # ... and again at connection time, against the address actually reached.
+        session.mount(f"{parts.scheme.lower()}://", PublicOnlyAdapter())
     return origin
 
 

@@ -243,3 +243,49 @@ def test_login_redirects_only_to_an_active_platforms_own_auth_url(
     platform.is_active = False
     db.session.commit()
     assert tool.get("/lti/login", query_string=params).status_code == 403
+
+
+def test_dns_rebinding_between_the_check_and_the_connection_is_refused(
+    app_ctx: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A name that resolves to a public address when the tool checks it, and to loopback when the
+    tool connects (DNS rebinding), never reaches the internal service listening there."""
+    import http.server
+    import socket
+    import threading
+
+    hits: list[str] = []
+
+    class Internal(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Internal)
+    port = server.server_address[1]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    real = socket.getaddrinfo
+    answers = iter(["93.184.216.34"])  # first answer public, every later one loopback
+
+    def rebinding(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host == "rebind.example":
+            address = next(answers, "127.0.0.1")
+            return [
+                (socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, args[0] if args else port))
+            ]
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    monkeypatch.setitem(app_ctx.config, "LTI_OUTBOUND_ALLOW_HTTP", True)
+    try:
+        with pytest.raises(OutboundRefused, match="when the tool connected"):
+            outbound_request("GET", f"http://rebind.example:{port}/admin", allowed_origins=None)
+    finally:
+        server.shutdown()
+    assert hits == []  # the internal service never saw the request
