@@ -27,6 +27,7 @@ FEATURES = (
     "admin",
     "ops",
     "jobs",
+    "notices",
 )
 
 

@@ -31,6 +31,23 @@ class Defaults:
     UPLOAD_DIR: str | None = None  # None: instance/uploads
     MAX_CONTENT_LENGTH = 40 * 1024 * 1024
     STALLED_DAYS = 14
+    # E-mail notices (lms_plugin/notices, docs/notices.md). MAIL_BACKEND "mailbox" keeps messages
+    # in the database and shows them at /practice/mailbox (make run); "smtp" sends them.
+    NOTICES_ENABLED = True
+    NOTICES_INTERVAL_SECONDS = 300
+    NOTICES_DIGEST_HOUR = 7  # local time (BABEL_DEFAULT_TIMEZONE) from which the daily digest goes
+    NOTICES_CERT_DAYS = [60, 14]
+    NOTICES_FEEDBACK_WINDOW_DAYS = 7
+    NOTICES_STALLED_WINDOW_DAYS = 30
+    TOOL_PUBLIC_URL: str | None = None  # e.g. https://mentor.example.hu/ (links in e-mails)
+    MAIL_BACKEND = "mailbox"
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_SECURITY = "none"  # none | starttls | ssl
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_FROM = "noreply@localhost"
+    MAIL_TIMEOUT_SECONDS = 20
     HELPER_CONSENT_AGE = 16
     JWT_LEEWAY_SECONDS = 5
     # LTI Dynamic Registration (docs/security.md, "Registration"): off unless turned on, in every

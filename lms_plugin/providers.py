@@ -77,8 +77,17 @@ def certificate_overview(user_id: int, course: Any, progress: Any) -> dict[str, 
     return dict(_ask("certificate_overview", user_id, course, progress))
 
 
+def coordinators_of(mentor_user_id: int) -> list[int]:
+    """User ids of the coordinators whose programme or centre covers the mentor's home school;
+    empty without coordination."""
+    if "coordinators_of" not in _provided:
+        return []
+    return [int(u) for u in _ask("coordinators_of", mentor_user_id)]
+
+
 _QUESTIONS = frozenset(
     {
+        "coordinators_of",
         "course_progress",
         "has_certificate",
         "valid_certificate",
