@@ -23,10 +23,11 @@ def select_locale() -> str:
     """Flask-Babel's locale selector.
 
     A switch pressed in this session wins (a new launch clears it); then the language the page
-    itself is in (`use_page_locale`: a certificate's); then the locale the launch brought
-    (`launch_presentation.locale`); then what the user chose earlier (stored on the user); a
-    visitor without a launch gets the best of the browser's Accept-Language; then the programme
-    default. A language we do not offer (`pt_br`) falls through.
+    itself is in (`use_page_locale`: a certificate's); then what the user chose with the switch
+    earlier (stored on the user, so it survives the next launch, as Moodle's own preference
+    does); then the locale the launch brought (`launch_presentation.locale`); a visitor without a
+    launch gets the best of the browser's Accept-Language; then the programme default. A
+    language we do not offer (`pt_br`) falls through.
     """
     default = str(current_app.config["BABEL_DEFAULT_LOCALE"])
     if not has_request_context():
@@ -37,14 +38,18 @@ def select_locale() -> str:
     page = normalise_locale(g.get("page_locale"))
     if page:
         return page
+    from flask_login import current_user
+
+    authenticated = getattr(current_user, "is_authenticated", False)
+    if authenticated:
+        preferred = normalise_locale(getattr(current_user, "preferred_language", None))
+        if preferred:
+            return preferred
     launched = normalise_locale(session.get("launch_locale"))
     if launched:
         return launched
-    from flask_login import current_user
-
-    if getattr(current_user, "is_authenticated", False):
-        preferred = normalise_locale(getattr(current_user, "preferred_language", None))
-        return preferred or default
+    if authenticated:
+        return default
     g.locale_from_browser = True  # the answer depends on Accept-Language: say so (Vary)
     supported: list[str] = current_app.config["LANGUAGES"]
     return request.accept_languages.best_match(supported) or default

@@ -44,7 +44,7 @@ def test_the_launch_locale_sets_the_language(
     assert heading in page
 
 
-def test_switching_language_is_remembered_for_launches_without_a_known_locale(
+def test_switching_language_is_remembered_at_the_next_launch(
     tool: FlaskClient, moodle: LaunchPlatform
 ) -> None:
     moodle.launch(tool, **{PRESENTATION: presentation("hu")})
@@ -56,8 +56,12 @@ def test_switching_language_is_remembered_for_launches_without_a_known_locale(
     # A new launch in a language we do not offer falls back to the stored choice.
     moodle.launch(tool, **{PRESENTATION: presentation("pt_br")})
     assert '<html lang="en">' in home(tool)
-    # A launch that names a language we offer wins over the stored choice.
+    # Issue 17: the choice is remembered at the next launch, even one in a language we offer
+    # (as Moodle keeps a user's own preferred language); switching again changes it.
     moodle.launch(tool, **{PRESENTATION: presentation("hu")})
+    assert '<html lang="en">' in home(tool)
+    tool.post("/language", data={"lang": "hu", "next": "/"})
+    moodle.launch(tool, **{PRESENTATION: presentation("en")})
     assert '<html lang="hu">' in home(tool)
 
 
