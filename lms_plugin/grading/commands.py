@@ -7,6 +7,7 @@ import sys
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from lms_plugin.accounts.models import LmsContext
 from lms_plugin.db import db
@@ -23,7 +24,8 @@ def export_command(context_pk: int, assignment: str, lang: str) -> None:
     """Write the graded submissions of a course (LMS context id) as CSV to stdout."""
     if db.session.get(LmsContext, context_pk) is None:
         raise click.ClickException(f"There is no LMS context {context_pk}.")
-    sys.stdout.write(export_csv(context_pk, lang, assignment))
+    with force_locale(lang):  # headers and values in the requested language
+        sys.stdout.write(export_csv(context_pk, lang, assignment))
 
 
 def register(app: Flask) -> None:

@@ -29,6 +29,7 @@ from lms_plugin.grading.release import delivery_of, release
 from lms_plugin.grading.services import attempts, find_assignment
 from lms_plugin.grading.views import bp, page
 from lms_plugin.input_guard import int_or, parse_int
+from lms_plugin.tabular import export_response
 
 
 def _context(launch: CurrentLaunch) -> int:
@@ -298,13 +299,17 @@ def release_grades() -> WerkzeugResponse:
 @bp.get("/export.csv")
 @roles_required(Role.TRAINER, Role.COORDINATOR)
 def export_csv() -> Response:
-    """Per-criterion CSV of this course's graded submissions."""
+    """Per-criterion export of this course's graded submissions: CSV, or .xlsx with
+    `?format=xlsx` (the same endpoint, so the same access rule)."""
     launch = require_launch()
-    body = export.export_csv(_context(launch), _lang(), request.args.get("assignment", ""))
-    return Response(
-        body.encode("utf-8"),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=grades-per-criterion.csv"},
+    lang = _lang()
+    columns, rows = export.export_table(_context(launch), lang, request.args.get("assignment", ""))
+    return export_response(
+        "grades-per-criterion",
+        columns,
+        rows,
+        lang=lang,
+        fmt=request.args.get("format", "csv"),
     )
 
 

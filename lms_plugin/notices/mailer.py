@@ -2,7 +2,7 @@
 
 MAIL_BACKEND = "smtp" sends through MAIL_SERVER:MAIL_PORT (MAIL_SECURITY "starttls", "ssl" or
 "none"; MAIL_USERNAME/MAIL_PASSWORD when the server wants a login). MAIL_BACKEND = "mailbox"
-stores the message in `notice_mailbox`, which the practice LMS shows at /practice/mailbox.
+stores the message in `notice_mailbox`, shown at /notices/mailbox while the practice LMS is on.
 """
 
 from __future__ import annotations

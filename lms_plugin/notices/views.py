@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from lms_plugin.accounts.current import login_required, require_launch
@@ -13,6 +14,7 @@ from lms_plugin.extensions import csrf
 from lms_plugin.notices import services
 from lms_plugin.notices.compose import read_unsubscribe_token
 from lms_plugin.notices.kinds import KINDS, LABELS
+from lms_plugin.notices.models import MailboxMessage
 
 bp = Blueprint("notices", __name__, url_prefix="/notices")
 
@@ -56,3 +58,17 @@ def unsubscribe(token: str) -> str | WerkzeugResponse:
         db.session.commit()
         return render_template("notices/unsubscribed.html", label=LABELS[kind])
     return render_template("notices/unsubscribe.html", label=LABELS[kind], token=token)
+
+
+@bp.get("/mailbox")
+def mailbox() -> str:
+    """The e-mails kept instead of sent (MAIL_BACKEND "mailbox", `make run`), newest first: a
+    page of the practice LMS, so it exists only while the practice LMS is on."""
+    if not current_app.config.get("PRACTICE_LMS_ENABLED") or (
+        current_app.config["MAIL_BACKEND"] != "mailbox"
+    ):
+        abort(404)
+    messages = list(
+        db.session.scalars(select(MailboxMessage).order_by(MailboxMessage.id.desc()).limit(100))
+    )
+    return render_template("practice/mailbox.html", messages=messages)

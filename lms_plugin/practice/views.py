@@ -83,17 +83,3 @@ def jwks() -> Response:
     response = jsonify(platform_jwks())
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
-
-
-@bp.get("/mailbox")
-def mailbox() -> str:
-    """The e-mails the tool sent while MAIL_BACKEND is "mailbox" (make run), newest first."""
-    from sqlalchemy import select
-
-    from lms_plugin.db import db
-    from lms_plugin.notices.models import MailboxMessage
-
-    messages = list(
-        db.session.scalars(select(MailboxMessage).order_by(MailboxMessage.id.desc()).limit(100))
-    )
-    return render_template("practice/mailbox.html", messages=messages)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -150,6 +151,8 @@ def test_csv_export_has_one_row_per_graded_submission_and_every_criterion(
     _ready(cohort, second, 1, "needs_revision")
     as_user(client, cohort.trainer, Role.TRAINER, cohort.ctx)
     client.post("/grading/release", data={"ids": str(first.id), "confirm": "yes"})
+    with client.session_transaction() as session:
+        session["lang"] = "en"
     response = client.get("/grading/export.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"].startswith("attachment")
@@ -157,26 +160,55 @@ def test_csv_export_has_one_row_per_graded_submission_and_every_criterion(
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for Excel
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert len(rows) == 2
-    by_name = {r["trainee"]: r for r in rows}
+    by_name = {r["Trainee"]: r for r in rows}
     anna = by_name["Kovács Anna"]
     rubric = services.find_assignment(ASSIGNMENT).assignment.rubric
-    first_col = next(k for k in anna if f"[{rubric[0].id}] level" in k)
+    first_col = next(k for k in anna if k.endswith(": level"))
     assert anna[first_col] in ("Excellent", "Kiváló")
-    assert anna[first_col.replace("level", "points")] == "5"
-    assert (anna["total"], anna["outcome"], anna["state"], anna["marker"]) == (
+    assert anna[first_col.replace(": level", ": points")] == "5"
+    assert rubric and "[" not in first_col  # titles, not codes
+    assert (anna["Total"], anna["Outcome"], anna["Marking"], anna["Marker"]) == (
         "20",
-        "pass",
-        "released",
+        "Pass",
+        "Released",
         "Nagy Éva",
     )
-    assert anna["attempt"] == "1" and anna["released_at"]
+    released = "Released (Europe/Budapest time)"
+    assert anna["Attempt"] == "1" and re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", anna[released])
     bela = by_name['\'=HYPERLINK("http://evil")']  # a formula stays text
-    assert (bela["total"], bela["outcome"], bela["state"], bela["released_at"]) == (
+    assert (bela["Total"], bela["Outcome"], bela["Marking"], bela[released]) == (
         "8",
-        "needs_revision",
-        "ready",
+        "Needs revision",
+        "Ready to release",
         "",
     )
+
+
+def test_a_hungarian_reader_gets_semicolons_local_times_and_an_xlsx(
+    client: FlaskClient, cohort: Cohort
+) -> None:
+    first = submitted(cohort.anna, cohort.ctx)
+    _ready(cohort, first, 3, "pass")
+    as_user(client, cohort.trainer, Role.TRAINER, cohort.ctx)
+    client.post("/grading/release", data={"ids": str(first.id), "confirm": "yes"})
+    with client.session_transaction() as session:
+        session["lang"] = "hu"
+    text = client.get("/grading/export.csv").data.decode("utf-8-sig")
+    (row,) = csv.DictReader(io.StringIO(text), delimiter=";")
+    assert row["Résztvevő"] == "Kovács Anna" and row["Eredmény"] == "Megfelelt"
+    stamp = row["Közzétéve (Europe/Budapest idő szerint)"]
+    assert re.fullmatch(r"\d{4}\. \d\d\. \d\d\. \d\d:\d\d", stamp)
+    book = client.get("/grading/export.csv?format=xlsx")
+    assert book.mimetype.endswith("spreadsheetml.sheet")
+    assert book.headers["Content-Disposition"].endswith('grades-per-criterion.xlsx"')
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(book.data)).active
+    assert sheet is not None
+    header = [cell.value for cell in sheet[1]]
+    values = dict(zip(header, [cell.value for cell in sheet[2]], strict=True))
+    assert values["Résztvevő"] == "Kovács Anna" and values["Összpontszám"] == 20
+    assert values["Közzétéve (Europe/Budapest idő szerint)"].year >= 2026  # a real date
 
 
 def test_cli_export_writes_the_same_csv(runner: Any, cohort: Cohort) -> None:
@@ -185,6 +217,6 @@ def test_cli_export_writes_the_same_csv(runner: Any, cohort: Cohort) -> None:
     result = runner.invoke(args=["grading", "export", str(cohort.ctx.id), "--lang", "en"])
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.output.lstrip("\ufeff"))))
-    found = [(r["trainee"], r["total"], r["state"]) for r in rows]
-    assert found == [("Kovács Anna", "16", "ready")]
+    found = [(r["Trainee"], r["Total"], r["Marking"]) for r in rows]
+    assert found == [("Kovács Anna", "16", "Ready to release")]
     assert runner.invoke(args=["grading", "export", "999999"]).exit_code != 0

@@ -325,5 +325,5 @@ def test_under_make_run_mail_lands_in_the_practice_mailbox(
     context = make.context()
     stalled_trainee(make, context, "anna@example.hu", "hu")
     assert one_round(app).sent == 1
-    page = client.get("/practice/mailbox").get_data(as_text=True)
+    page = client.get("/notices/mailbox").get_data(as_text=True)
     assert "anna@example.hu" in page and "Folytassa a képzést" in page

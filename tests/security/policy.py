@@ -154,6 +154,11 @@ POLICY: dict[str, Rule] = {
     "certification.register_csv": roles(SCOPED | {"ungranted_coordinator"}),
     "certification.register_zip": roles(SCOPED | {"ungranted_coordinator"}),
     # background jobs (big exports): the owner only; no job is seeded, so launched users get 404
+    "notices.preferences": roles(LAUNCHED),
+    # The signed token is the proof (mail clients post one-click without our form): an unknown
+    # token is a 404 for everyone.
+    "notices.unsubscribe": public(token="=not-a-token"),
+    "notices.mailbox": Rule(kind=PRACTICE),
     "jobs.status": roles(LAUNCHED, may_404=True, job_id="=999999"),
     "jobs.status_json": roles(LAUNCHED, may_404=True, job_id="=999999"),
     "jobs.download": roles(LAUNCHED, may_404=True, job_id="=999999"),
@@ -226,4 +231,6 @@ CSRF_EXEMPT: dict[str, str] = {
     "practice.scores": "AGS API: bearer token",
     "practice.lineitem": "AGS API (PUT): bearer token",
     "practice.deep_link_return": "the deep-linking response is a JWT signed by the tool",
+    "notices.unsubscribe": "RFC 8058 one-click unsubscribe: mail clients POST without our form; "
+    "the signed token in the URL is the proof, and it only turns a notice off",
 }
