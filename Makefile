@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 export FLASK_APP := lms_plugin
 
-.PHONY: run test lint typecheck init install bench translations services
+.PHONY: run test lint typecheck init install bench translations services vendor-chartjs
 
 # What `make test` needs from Debian beyond Python: Chromium and fonts (browser tests), Node and npm
 # (axe-core), the venv module. Missing pieces (or any run as root, e.g. CI) go through
@@ -53,6 +53,11 @@ typecheck: install
 translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o lms_plugin/translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i lms_plugin/translations/messages.pot -d lms_plugin/translations --no-fuzzy-matching --ignore-obsolete
+
+# Chart.js (the coverage dashboard's charts) is served from lms_plugin/static/vendor/chartjs,
+# copied from the npm package pinned in package.json / package-lock.json: `make vendor-chartjs`.
+vendor-chartjs: $(NODE_STAMP)
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/LICENSE.md lms_plugin/static/vendor/chartjs/
 
 services:
 	@if [ "$$(id -u)" -eq 0 ] || ! { $(TEST_PREREQUISITES_PRESENT); }; then \

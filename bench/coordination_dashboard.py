@@ -22,7 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import bench_app, machine, timed
 from lms_plugin.accounts.current import SESSION_KEY
 from lms_plugin.accounts.models import User
-from lms_plugin.coordination import dashboard, demo
+from lms_plugin.coordination.dashboard import services as dashboard
+from lms_plugin.coordination.demo import services as demo
 from lms_plugin.db import db
 
 DASHBOARD_TARGET_MS = 300.0

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from lms_plugin.coordination.matcher import HelperIn, MentorIn, Problem, solve
+from lms_plugin.coordination.matching.matcher import HelperIn, MentorIn, Problem, solve
 
 FIELDS = ("informatika", "gépészet", "egészségügy", "kereskedelem", "vendéglátás", "építőipar")
 TARGET_SECONDS = 5.0

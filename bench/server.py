@@ -36,8 +36,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(app: Flask, port: int, **settings: str) -> Iterator[str]:
-    """Serve the bench app's database, keys and secret with gunicorn; yields the base URL."""
+def gunicorn(
+    app: Flask, port: int, app_spec: str = "lms_plugin:create_app()", **settings: str
+) -> Iterator[str]:
+    """Serve the bench app's database, keys and secret with gunicorn; yields the base URL.
+    `app_spec` names another WSGI app served with the same settings (a baseline)."""
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -52,7 +55,7 @@ def gunicorn(app: Flask, port: int, **settings: str) -> Iterator[str]:
         **{f"LMS_{k}": v for k, v in settings.items() if not k.startswith("GUNICORN_")},
         **{k: v for k, v in settings.items() if k.startswith("GUNICORN_")},
     }
-    log = open(Path(app.instance_path) / "gunicorn.log", "wb")  # noqa: SIM115 - closed below
+    log = open(Path(app.instance_path) / f"gunicorn-{port}.log", "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -60,7 +63,7 @@ def gunicorn(app: Flask, port: int, **settings: str) -> Iterator[str]:
             "gunicorn",
             "-c",
             "deploy/gunicorn.conf.py",
-            "lms_plugin:create_app()",
+            app_spec,
         ],
         cwd=ROOT,
         env=env,
@@ -184,3 +187,67 @@ def timed_get(session: requests.Session, url: str, expect: int = 200) -> tuple[f
     except requests.RequestException as exc:
         error = f"{type(exc).__name__} {url}"
     return (time.perf_counter() - started) * 1000, error
+
+
+def open_loop(
+    rate: float,
+    seconds: float,
+    url: str,
+    cookies: list[str],
+    *,
+    timeout: float = 10.0,
+    pool: int = 96,
+) -> LoadResult:
+    """Offer `rate` requests a second for `seconds`, whatever the server answers (open loop).
+
+    Each request's latency counts from the moment it was due, so a server that falls behind
+    shows it (no coordinated omission). Requests cycle through the users' session cookies."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    result = LoadResult()
+    local = threading.local()
+
+    def send(n: int, due: float) -> None:
+        session = getattr(local, "session", None)
+        if session is None:
+            session = local.session = requests.Session()
+        error = None
+        try:
+            response = session.get(
+                url,
+                headers={"Cookie": f"lms_session={cookies[n % len(cookies)]}"},
+                timeout=timeout,
+                allow_redirects=False,
+            )
+            if response.status_code != 200:
+                error = f"HTTP {response.status_code}"
+        except requests.RequestException as exc:
+            error = type(exc).__name__
+        result.add((time.perf_counter() - due) * 1000, error)
+
+    total = int(rate * seconds)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=pool) as executor:
+        for n in range(total):
+            due = started + n / rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            executor.submit(send, n, due)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def closed_loop(clients: int, seconds: float, url: str, cookies: list[str]) -> LoadResult:
+    """`clients` users each sending the next request as soon as the last one answered."""
+    sessions = [requests.Session() for _ in range(clients)]
+    for n, session in enumerate(sessions):
+        session.cookies.set("lms_session", cookies[n % len(cookies)])
+    return run_users(
+        clients,
+        lambda _n, s: timed_get(s, url),
+        seconds=seconds,
+        max_requests=1_000_000,
+        think=lambda: 0.0,
+        sessions=sessions,
+    )

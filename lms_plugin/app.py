@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from lms_plugin import cli, errors, logging_setup, navigation, security_headers
+from lms_plugin import cli, errors, logging_setup, navigation, security_headers, static_cache
 from lms_plugin.config import load_config
 from lms_plugin.db import db
 from lms_plugin.extensions import babel, cache, csrf, limiter, login_manager, migrate
@@ -22,12 +22,16 @@ FEATURES = (
     "courses",
     "progress",
     "grading",
+    "journal",
     "certification",
     "coordination",
     "admin",
     "ops",
     "jobs",
     "notices",
+    "evaluation",
+    "service",
+    "live",
 )
 
 
@@ -66,6 +70,7 @@ def create_app(
     errors.register(app)
     navigation.register(app)
     security_headers.register(app)
+    static_cache.register(app)  # versioned static URLs, kept a year by browsers
     cli.register(app)
     return app
 

@@ -50,6 +50,14 @@ class ModuleOpenedEarly:
     reason: str
 
 
+@dataclass(frozen=True)
+class DemoProgrammeLoaded:
+    """`flask demo pilot|national` created a programme; features above coordination add their
+    demo data to it (the service year's logbooks, referrals and outcomes)."""
+
+    programme_id: int
+
+
 def subscribe(event_type: type[E], handler: Callable[[E], None]) -> None:
     """Call `handler(event)` for every published event of this type (once per handler)."""
     handlers = _handlers.setdefault(event_type, [])

@@ -85,9 +85,43 @@ def coordinators_of(mentor_user_id: int) -> list[int]:
     return [int(u) for u in _ask("coordinators_of", mentor_user_id)]
 
 
+def viewer_scope() -> dict[str, Any] | None:
+    """The signed-in coordinator's scope as JSON-able values (None: everything; no
+    coordination installed means no scoping)."""
+    if "viewer_scope" not in _provided:
+        return None
+    found = _ask("viewer_scope")
+    return None if found is None else dict(found)
+
+
+def users_in_scope(scope: dict[str, Any] | None) -> Any:
+    """A select of the user ids a saved scope covers, or None for everyone."""
+    if scope is None or "users_in_scope" not in _provided:
+        return None
+    return _ask("users_in_scope", scope)
+
+
+def users_of_organisation(school_id: int | None, centre_id: int | None) -> Any:
+    """A select of the user ids of teachers at a school or centre; None without coordination."""
+    if "users_of_organisation" not in _provided:
+        return None
+    return _ask("users_of_organisation", school_id, centre_id)
+
+
+def home_schools(user_ids: list[int]) -> dict[int, str]:
+    """Each teacher's home school ("name, town"), to tell people with the same name apart."""
+    if "home_schools" not in _provided or not user_ids:
+        return {}
+    return dict(_ask("home_schools", user_ids))
+
+
 _QUESTIONS = frozenset(
     {
         "coordinators_of",
+        "viewer_scope",
+        "users_in_scope",
+        "users_of_organisation",
+        "home_schools",
         "course_progress",
         "has_certificate",
         "valid_certificate",

@@ -16,6 +16,8 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 python3 -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv)
+# ICU for PyICU (the `icu` extra: Hungarian collation in Python, lms_plugin/collation.py).
+dpkg -s libicu-dev >/dev/null 2>&1 || need+=(libicu-dev pkg-config g++)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing: ${need[*]}" >&2
   $SUDO apt-get update -qq >&2

@@ -10,6 +10,7 @@ from typing import Any, ParamSpec, TypeVar
 from flask import abort, g, has_request_context, request, session
 from flask_login import current_user, login_user, logout_user
 
+from lms_plugin import request_cache
 from lms_plugin.accounts.models import LmsContext, Role, User
 from lms_plugin.db import db
 from lms_plugin.extensions import login_manager
@@ -34,7 +35,10 @@ class CurrentLaunch:
 
     @property
     def context(self) -> LmsContext | None:
-        return db.session.get(LmsContext, self.context_pk) if self.context_pk else None
+        if not self.context_pk:
+            return None
+        pk = self.context_pk  # kept for the request: the identity map holds it only weakly
+        return request_cache.once(("context", pk), lambda: db.session.get(LmsContext, pk))
 
     @property
     def is_trainer(self) -> bool:

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, or_, select
 from werkzeug.wrappers import Response
 
+from lms_plugin import providers
 from lms_plugin.accounts.current import (
     CurrentLaunch,
     end_all_sessions,
@@ -22,10 +23,11 @@ from lms_plugin.accounts.models import Role, User
 from lms_plugin.accounts.tenants import manages, tenant_of, user_ids
 from lms_plugin.admin.forms import CoordinatorForm
 from lms_plugin.admin.views import bp
-from lms_plugin.coordination import grants
+from lms_plugin.coordination import confirm, grants
 from lms_plugin.coordination.models import Programme, TrainingCentre
 from lms_plugin.db import db
 from lms_plugin.errors import DomainError
+from lms_plugin.listing import hungarian, matches
 from lms_plugin.lti import platforms
 
 
@@ -74,12 +76,12 @@ def coordinators() -> str | Response:
     query = request.args.get("q", "").strip()[:255]
     found: list[User] = []
     if query:
-        like = f"%{query}%"
+        # Accents and case ignored: "gabor" finds "Gábor"; namesakes are told apart on the page.
         found = list(
             db.session.scalars(
                 _people(launch)
-                .where(or_(User.name.ilike(like), User.email.ilike(like), User.sub == query))
-                .order_by(User.name)
+                .where(or_(matches(query, User.name, User.email), User.sub == query))
+                .order_by(hungarian(User.name), User.id)
                 .limit(50)
             )
         )
@@ -94,14 +96,35 @@ def coordinators() -> str | Response:
         query=query,
         grants=grants.grants_of([u.id for u in current]),
         programmes=_grantable(launch),
+        schools=providers.home_schools([u.id for u in [*current, *found]]),
     )
 
 
 @bp.post("/coordinators/<int:user_id>")
 @roles_required(Role.ADMIN)
-def coordinator_set(user_id: int) -> Response:
-    """Grant (grant=1) or revoke coordinator rights for one user of the tenant."""
+def coordinator_set(user_id: int) -> Response | tuple[str, int]:
+    """Grant (grant=1) or revoke coordinator rights for one user of the tenant; revoking asks
+    first, naming what the person loses."""
     user = _managed_user(user_id)
+    if request.form.get("grant") != "1" and not confirm.confirmed():
+        mine = grants.grants_of([user.id]).get(user.id, [])
+        scopes = ", ".join(
+            f"{g.programme.name} · {g.centre.name}" if g.centre else g.programme.name for g in mine
+        )
+        return confirm.ask(
+            _("Revoke %(name)s's coordinator rights?", name=user.display_name),
+            _("Revoke %(name)s's coordinator rights", name=user.display_name),
+            [
+                _(
+                    "%(name)s can no longer open the coordination pages and is signed out now.",
+                    name=user.display_name,
+                ),
+                _("Programmes and centres granted: %(list)s.", list=scopes)
+                if scopes
+                else _("No programme or centre was granted."),
+            ],
+            url_for("admin.coordinators"),
+        )
     try:
         if request.form.get("grant") == "1":
             platforms.grant_coordinator_to(user)
@@ -146,9 +169,34 @@ def coordinator_grant(user_id: int) -> Response:
 
 @bp.post("/coordinators/<int:user_id>/grants/<int:grant_id>/revoke")
 @roles_required(Role.ADMIN)
-def coordinator_ungrant(user_id: int, grant_id: int) -> Response:
-    """Take a programme or centre away from a coordinator; their sessions end."""
+def coordinator_ungrant(user_id: int, grant_id: int) -> Response | tuple[str, int]:
+    """Take a programme or centre away from a coordinator (after a confirmation); their sessions
+    end."""
     user = _managed_user(user_id)
+    if not confirm.confirmed():
+        grant = next(
+            (g for g in grants.grants_of([user.id]).get(user.id, []) if g.id == grant_id), None
+        )
+        if grant is None:
+            abort(404)
+        what = (
+            f"{grant.programme.name} · {grant.centre.name}"
+            if grant.centre
+            else (grant.programme.name)
+        )
+        return confirm.ask(
+            _("Remove %(what)s from %(name)s?", what=what, name=user.display_name),
+            _("Remove %(what)s", what=what),
+            [
+                _(
+                    "%(name)s no longer sees the schools, mentors and helpers of %(what)s and is "
+                    "signed out now.",
+                    name=user.display_name,
+                    what=what,
+                ),
+            ],
+            url_for("admin.coordinators"),
+        )
     grants.revoke_grant(grant_id, user)
     db.session.commit()
     flash(_("Saved."), "success")

@@ -22,7 +22,8 @@ COVERED = {"modules", "quizzes", "assignments"}  # named item by item below
 class Missing:
     """One unmet requirement: what it is, and the page where the trainee can meet it."""
 
-    kind: str  # module | lessons | quiz | assignment | module_time | hours | active_time | rule
+    kind: str  # module | lessons | quiz | assignment | module_time | hours | active_time |
+    # evaluation | rule
     text: str
     endpoint: str | None = None
     values: dict[str, Any] = field(default_factory=dict)
@@ -170,6 +171,8 @@ def missing_requirements(
             )
         elif rule.key in ("hours", "active_time"):
             items.append(Missing(rule.key, text, "progress.dashboard"))
+        elif rule.key == "evaluation":
+            items.append(Missing("evaluation", text, "evaluation.index"))
         else:
             items.append(Missing("rule", text))
     return items

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms_plugin.accounts.models import User
@@ -38,6 +38,9 @@ class Certificate(Base):
     revoked_reason: Mapped[str | None] = mapped_column(Text)
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     reminder_sent_at: Mapped[datetime | None]
+    # The credited hours by kind when issued (online, assignment, live, practicum); None on
+    # certificates issued before hours were credited by kind.
+    hours_by_kind: Mapped[dict[str, float] | None] = mapped_column(JSON)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     renewal_of: Mapped[Certificate | None] = relationship(remote_side="Certificate.id")

@@ -17,19 +17,29 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from lms_plugin import providers
 from lms_plugin.accounts.current import require_launch, roles_required
 from lms_plugin.accounts.models import Role
 from lms_plugin.certification import exports, services
+from lms_plugin.certification.lifecycle import lifecycle, renewal_window_days
 from lms_plugin.certification.models import Certificate
-from lms_plugin.certification.register import RegisterFilter, register_rows
+from lms_plugin.certification.register import (
+    EXPIRING_DAYS,
+    SORTS,
+    STATES,
+    RegisterFilter,
+    iter_rows,
+    register_count,
+    register_page,
+)
 from lms_plugin.certification.texts import verify_url
 from lms_plugin.certification.views import bp
-from lms_plugin.coordination.scope import current_scope, may_read_person
 from lms_plugin.csv_export import BOM, SafeCsv
 from lms_plugin.db import db
 from lms_plugin.errors import DomainError
 from lms_plugin.input_guard import parse_int
 from lms_plugin.jobs import services as jobs
+from lms_plugin.listing import parse_args
 
 
 def _filter() -> RegisterFilter:
@@ -39,21 +49,28 @@ def _filter() -> RegisterFilter:
 
     state = request.args.get("state", "")
     return RegisterFilter(
-        state=state if state in ("valid", "expired", "revoked", "expiring") else None,
+        state=state if state in STATES else None,
         school_id=_int("school_id"),
         centre_id=_int("centre_id"),
         query=request.args.get("q", "").strip()[:100] or None,
-        scope=current_scope().params(),
+        scope=providers.viewer_scope(),
     )
 
 
 @bp.get("/certificates")
 @roles_required(Role.COORDINATOR)
 def register() -> str:
-    """Every certificate, filterable by state, centre, school and name."""
+    """Every certificate, a page at a time, filterable by state, centre, school, name or code."""
     filters = _filter()
-    rows = register_rows(filters, limit=500)
-    return render_template("certification/register.html", rows=rows, filters=filters)
+    args = parse_args(request.args, tuple(SORTS), "-issued")
+    return render_template(
+        "certification/register.html",
+        page=register_page(filters, args),
+        args=args,
+        filters=filters,
+        window=renewal_window_days(),
+        expiring_days=EXPIRING_DAYS,
+    )
 
 
 @bp.get("/certificates.csv")
@@ -79,7 +96,7 @@ def register_csv() -> Response:
             ]
         )
         yield BOM + writer.take()
-        for row in register_rows(filters, limit=None):
+        for row in iter_rows(filters):
             cert = row.cert
             writer.writerow(
                 [
@@ -116,7 +133,7 @@ def register_zip() -> WerkzeugResponse:
     lang = request.args.get("lang", "hu")
     if lang not in ("hu", "en"):
         lang = "hu"
-    total = len(register_rows(filters, limit=None))
+    total = register_count(filters)
     if not total:
         raise DomainError(_("No certificates match this filter."))
     job = jobs.enqueue(
@@ -129,16 +146,36 @@ def register_zip() -> WerkzeugResponse:
     return redirect(url_for("jobs.status", job_id=job.id), code=303)
 
 
-@bp.post("/certificates/<int:cert_id>/revoke")
-@roles_required(Role.COORDINATOR)
-def revoke(cert_id: int) -> WerkzeugResponse:
-    """Revoke with a reason."""
+def _revocable(cert_id: int) -> Certificate:
     cert = db.session.get(Certificate, cert_id)
-    launch = require_launch()
-    if cert is None or not may_read_person(launch, cert.user_id):
+    if cert is None or not providers.may_read_person(require_launch(), cert.user_id):
         abort(404)
+    return cert
+
+
+@bp.route("/certificates/<int:cert_id>/revoke", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def revoke(cert_id: int) -> WerkzeugResponse | str | tuple[str, int]:
+    """Revoke with a reason, after a confirmation page that says what it affects.
+
+    A POST without `confirm` (or without a reason) shows the confirmation page again: nothing is
+    revoked by a single stray click, with or without JavaScript.
+    """
+    cert = _revocable(cert_id)
+    reason = request.form.get("reason", "").strip()
+    if request.method == "GET" or request.form.get("confirm") != "1" or len(reason) < 3:
+        status = 200 if request.method == "GET" or request.form.get("confirm") != "1" else 422
+        return render_template(
+            "certification/revoke_confirm.html",
+            cert=cert,
+            state=lifecycle(cert.expires_at, cert.revoked_at),
+            school=providers.home_schools([cert.user_id]).get(cert.user_id, ""),
+            reason=reason,
+            missing_reason=status == 422,
+        ), status
+    launch = require_launch()
     try:
-        services.revoke(cert, launch.user, request.form.get("reason", ""))
+        services.revoke(cert, launch.user, reason)
     except DomainError as exc:
         flash(exc.message, "danger")
         return redirect(url_for("certification.register"))

@@ -92,6 +92,18 @@ def initial_rules(user_id: int, course: Any) -> list[RuleStatus]:
             _("%(done)s of %(total)s hours", done=_fmt(hours), total=_fmt(rules.min_hours)),
         )
     )
+    if getattr(course, "evaluation", None) is not None:
+        from lms_plugin.evaluation.facts import evaluation_done
+
+        sent = evaluation_done(user_id, course.id)
+        report.append(
+            RuleStatus(
+                "evaluation",
+                _("The course evaluation sent (exit self-assessment and survey)"),
+                sent,
+                "" if sent else _("not sent yet"),
+            )
+        )
     if rules.min_active_minutes:
         minutes = int(progress.active_seconds) // 60
         report.append(

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from lms_plugin import request_cache
 from lms_plugin.accounts.models import LmsContext, Membership, Role, User
 from lms_plugin.certification.models import Certificate
 from lms_plugin.certification.rules import RuleStatus, initial_rules, refresher_rules
@@ -55,13 +56,19 @@ def certificate_state(cert: Certificate, at: datetime | None = None) -> State:
 
 
 def latest_certificate(user_id: int, course_id: str = DEFAULT_COURSE) -> Certificate | None:
-    """The newest certificate of any state."""
-    return db.session.scalar(
-        select(Certificate)
-        .where(Certificate.user_id == user_id, Certificate.course_id == course_id)
-        .order_by(Certificate.period_no.desc())
-        .limit(1)
-    )
+    """The newest certificate of any state (read once per GET request)."""
+
+    def newest() -> Certificate | None:
+        return db.session.scalar(
+            select(Certificate)
+            .where(Certificate.user_id == user_id, Certificate.course_id == course_id)
+            .order_by(Certificate.period_no.desc())
+            .limit(1)
+        )
+
+    if not request_cache.read_only_request():
+        return newest()
+    return request_cache.once(("latest_certificate", user_id, course_id), newest)
 
 
 def valid_certificate(
@@ -156,6 +163,7 @@ def _issue(
         valid_from=now,
         expires_at=_add_years(start, years),
         renewal_of_id=renewal_of.id if renewal_of else None,
+        hours_by_kind=_hours_by_kind(user_id, course, renewal_of),
     )
     try:
         with db.session.begin_nested():
@@ -174,6 +182,18 @@ def _issue(
     log.info("certificate issued", extra={"data": {"user": user_id, "period": period_no}})
     publish_certified_state(cert)
     return cert
+
+
+def _hours_by_kind(
+    user_id: int, course: Any, renewal_of: Certificate | None
+) -> dict[str, float] | None:
+    """What the certificate prints by kind: the hours credited (a renewal keeps the original's)."""
+    if renewal_of is not None:
+        return dict(renewal_of.hours_by_kind) if renewal_of.hours_by_kind else None
+    from lms_plugin.progress.services import course_progress
+
+    credited = getattr(course_progress(user_id, course), "hours_by_kind", None) or {}
+    return {str(k): round(float(v), 2) for k, v in credited.items() if float(v) > 0} or None
 
 
 def _add_years(moment: datetime, years: int) -> datetime:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale, format_date, format_decimal
 from flask_babel import gettext as _
 
 from lms_plugin.certification.models import Certificate
@@ -19,6 +19,27 @@ def verify_url(cert: Certificate, lang: str | None = None) -> str:
     return url_for("certification.verify", code=cert.code, _external=True)
 
 
+KIND_ORDER = ("online", "live", "practicum", "assignment")
+
+
+def hours_label(cert: Certificate) -> str:
+    """ "Hours: 30 (online learning 14.5, live sessions 9, ...)" in the current language."""
+    labels = {
+        "online": _("online learning"),
+        "live": _("live sessions"),
+        "practicum": _("practicum"),
+        "assignment": _("graded assignments"),
+    }
+    total = _("Hours: %(hours)s", hours=format_decimal(cert.hours))
+    kinds = cert.hours_by_kind or {}
+    parts = [
+        f"{labels[kind]} {format_decimal(kinds[kind])}"
+        for kind in KIND_ORDER
+        if float(kinds.get(kind, 0) or 0) > 0
+    ]
+    return f"{total} ({', '.join(parts)})" if parts else total
+
+
 def certificate_text(cert: Certificate, lang: str) -> CertificateText:
     """The printed text in `lang` (hu or en)."""
     course = get_course(cert.course_id)
@@ -29,7 +50,7 @@ def certificate_text(cert: Certificate, lang: str) -> CertificateText:
             statement=_("has successfully completed the training course"),
             course_title=localized(course.title, lang),
             course_version_label=_("Course version: %(version)s", version=cert.course_version),
-            hours_label=_("Hours: %(hours)s", hours=f"{cert.hours:g}"),
+            hours_label=hours_label(cert),
             issued_label=_("Issued: %(date)s", date=format_date(cert.issued_at, "long")),
             expires_label=_("Valid until: %(date)s", date=format_date(cert.expires_at, "long")),
             issuer=localized(course.certification.issuer, lang),

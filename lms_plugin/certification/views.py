@@ -71,8 +71,12 @@ def mine() -> str:
     renewal_open = (
         current is not None and current.revoked_at is None and services.in_renewal_window(current)
     )
+    from lms_plugin.courses.content import get_course
+    from lms_plugin.progress.services import course_progress
+
     return render_template(
         "certification/mine.html",
+        hours=course_progress(launch.user.id, get_course(course_id)),
         current=current,
         state=services.certificate_state(current) if current else None,
         history=history,

@@ -28,10 +28,18 @@ class CertInfo:
     issued_at: datetime | None
     expires_at: datetime | None
     revoked_at: datetime | None = None
+    code: str = ""
 
     @property
     def is_valid(self) -> bool:
         return self.state == "valid"
+
+    @property
+    def lifecycle(self) -> str:
+        """valid | renewal_due | expired | revoked (certification's one rule, `lifecycle`)."""
+        from lms_plugin.certification.lifecycle import lifecycle
+
+        return lifecycle(self.expires_at, self.revoked_at)
 
     def expires_within(self, days: int, at: datetime | None = None) -> bool:
         """Valid now and expiring within `days`."""
@@ -66,6 +74,7 @@ def _info(cert: Any, state: str) -> CertInfo:
         issued_at=getattr(cert, "issued_at", None),
         expires_at=getattr(cert, "expires_at", None),
         revoked_at=getattr(cert, "revoked_at", None),
+        code=str(getattr(cert, "code", "") or ""),
     )
 
 
@@ -100,7 +109,7 @@ def valid_certificates(
     model = _certificate_model()
     if model is None:
         return _valid_one_by_one(wanted or set(), at)
-    query = select(model.user_id, model.issued_at, model.expires_at).where(
+    query = select(model.user_id, model.issued_at, model.expires_at, model.code).where(
         model.course_id == COURSE_ID,
         model.revoked_at.is_(None),
         model.expires_at > at,
@@ -110,12 +119,36 @@ def valid_certificates(
     if wanted is not None and len(wanted) <= _IN_LIST_LIMIT:
         query = query.where(model.user_id.in_(wanted))
     found: dict[int, CertInfo] = {}
-    for user_id, issued_at, expires_at in db.session.execute(query):
+    for user_id, issued_at, expires_at, code in db.session.execute(query):
         if wanted is not None and user_id not in wanted:
             continue
         known = found.get(user_id)
         if known is None or (known.expires_at or at) < expires_at:
-            found[user_id] = CertInfo(user_id, "valid", issued_at, expires_at)
+            found[user_id] = CertInfo(user_id, "valid", issued_at, expires_at, code=code or "")
+    return found
+
+
+def current_certificates(
+    user_ids: Iterable[int], at: datetime | None = None
+) -> dict[int, CertInfo]:
+    """Each user's current certificate (valid, else the newest), in at most two queries."""
+    at = at or utcnow()
+    wanted = set(user_ids)
+    found = valid_certificates(wanted, at)
+    missing = wanted - set(found)
+    model = _certificate_model()
+    if not missing or model is None:
+        return found
+    newest: dict[int, Any] = {}
+    for cert in db.session.scalars(
+        select(model)
+        .where(model.course_id == COURSE_ID, model.user_id.in_(missing))
+        .order_by(model.user_id, model.period_no)
+    ):
+        newest[int(cert.user_id)] = cert  # the last period wins
+    for user_id, cert in newest.items():
+        state = "revoked" if cert.revoked_at is not None else "expired"
+        found[user_id] = _info(cert, state)
     return found
 
 

@@ -17,7 +17,7 @@ coordination_cli = AppGroup("coordination", help="Coordination: helper data rete
 @click.option("--dry-run", is_flag=True, help="Only count the helpers that would be deleted.")
 def retention_command(dry_run: bool) -> None:
     """Delete helpers whose programme year ended more than the grace period ago."""
-    from lms_plugin.coordination.peer_helpers import (
+    from lms_plugin.coordination.peer_helpers.services import (
         apply_retention,
         expired_helpers,
         retention_grace_days,
@@ -44,7 +44,7 @@ def retention_command(dry_run: bool) -> None:
 @coordination_cli.command("flag-renewals")
 def flag_renewals_command() -> None:
     """Flag placements whose mentor's certificate lapsed (and clear renewed ones)."""
-    from lms_plugin.coordination.mentors import refresh_renewal_flags
+    from lms_plugin.coordination.mentors.services import refresh_renewal_flags
 
     flagged, cleared = refresh_renewal_flags()
     db.session.commit()
@@ -57,7 +57,7 @@ demo_cli = AppGroup("demo", help="Load demo data.")
 @demo_cli.command("pilot")
 def demo_pilot_command() -> None:
     """The pilot: 6 centres, 24 schools, 81 certified mentors, 216 peer helpers."""
-    from lms_plugin.coordination import demo
+    from lms_plugin.coordination.demo import services as demo
 
     _load(demo.PILOT, demo.load_pilot)
 
@@ -65,13 +65,13 @@ def demo_pilot_command() -> None:
 @demo_cli.command("national")
 def demo_national_command() -> None:
     """National: 100 centres, 1,000 schools, 5,000 mentors, 20,000 trainees, 50,000 helpers."""
-    from lms_plugin.coordination import demo
+    from lms_plugin.coordination.demo import services as demo
 
     _load(demo.NATIONAL, demo.load_national)
 
 
 def _load(scale: object, loader: object) -> None:
-    from lms_plugin.coordination import demo
+    from lms_plugin.coordination.demo import services as demo
 
     assert isinstance(scale, demo.Scale) and callable(loader)
     if demo.existing(scale) is not None:

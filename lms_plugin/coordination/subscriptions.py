@@ -40,6 +40,42 @@ def _coordinators_of(mentor_user_id: int) -> list[int]:
     )
 
 
+def _viewer_scope() -> dict[str, object] | None:
+    from lms_plugin.coordination.scope import current_scope
+
+    return current_scope().params()
+
+
+def _users_in_scope(params: dict[str, object]) -> Any:
+    from lms_plugin.coordination.scope import Scope
+
+    return Scope.from_params(params).users()
+
+
+def _users_of_organisation(school_id: int | None, centre_id: int | None) -> Any:
+    from lms_plugin.coordination.certs import users_of_organisation
+
+    return users_of_organisation(school_id=school_id, centre_id=centre_id)
+
+
+def _home_schools(user_ids: list[int]) -> dict[int, str]:
+    from sqlalchemy import select
+
+    from lms_plugin.coordination.models import MentorProfile, School
+    from lms_plugin.db import db
+
+    rows = db.session.execute(
+        select(MentorProfile.user_id, School.name, School.municipality)
+        .join(School, School.id == MentorProfile.home_school_id)
+        .where(MentorProfile.user_id.in_(user_ids))
+    )
+    return {user_id: f"{name}, {town}" for user_id, name, town in rows}
+
+
 def register() -> None:
+    providers.provide("viewer_scope", _viewer_scope)
+    providers.provide("users_in_scope", _users_in_scope)
+    providers.provide("users_of_organisation", _users_of_organisation)
+    providers.provide("home_schools", _home_schools)
     providers.provide("may_read_person", _may_read_person)
     providers.provide("coordinators_of", _coordinators_of)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 from flask import Blueprint, render_template, request
 from sqlalchemy import Select, select
 
 from lms_plugin.accounts.current import current_launch, require_launch
 from lms_plugin.accounts.models import User
-from lms_plugin.coordination import org
-from lms_plugin.coordination.models import Programme
+from lms_plugin.coordination.models import Programme, School
+from lms_plugin.coordination.organisation import services as org
 from lms_plugin.coordination.scope import administrators_of, current_scope, require_programme
 from lms_plugin.db import db
 from lms_plugin.input_guard import positive_int
@@ -83,3 +86,33 @@ def _require_scope() -> tuple[str, int] | None:
 def coordination_pages(total: int, per_page: int) -> int:
     """How many pages a list has."""
     return max(1, -(-total // per_page))
+
+
+@dataclass(frozen=True)
+class SchoolChoice:
+    """A school picker's answer: the school chosen, or the schools the typed text matches."""
+
+    school: School | None
+    text: str
+    candidates: list[School]
+
+
+def school_choice(
+    programme: Programme | None, field: str = "school", source: Mapping[str, str] | None = None
+) -> SchoolChoice:
+    """Read a school picker: `<field>` (an id, set by the autocomplete or a link) wins, else the
+    text typed in `<field>_q`; one match is taken, several are offered to choose from (no JS)."""
+    values = source if source is not None else request.args
+    school_id = int_arg(field, dict(values))
+    text = (values.get(f"{field}_q") or "").strip()[:100]
+    scope = current_scope()
+    if school_id:
+        school = db.session.get(School, school_id)
+        if school is not None and scope.sees_school(school):
+            return SchoolChoice(school, org.school_label(school), [])
+    if programme is None or not text:
+        return SchoolChoice(None, text, [])
+    found = org.find_schools(programme, text, scope.centres_of(programme.id), limit=11)
+    if len(found) == 1:
+        return SchoolChoice(found[0], org.school_label(found[0]), [])
+    return SchoolChoice(None, text, found)

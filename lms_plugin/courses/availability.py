@@ -99,7 +99,13 @@ def module_availability(
     """Every module's availability for this trainee, in course order (a few queries in all)."""
     if progress is None:
         progress = providers.course_progress(user_id, course)
-    complete = {m.module_id for m in progress.modules if m.status == "complete"}
+    # The next module opens when this one's self-study is done; its live sessions and practicum
+    # follow their own calendar (they still count for the module and the certificate).
+    complete = {
+        m.module_id
+        for m in progress.modules
+        if m.status == "complete" or getattr(m, "unlocks_next", False)
+    }
     opened_early = exceptions_for(user_id, course.id)
     result: dict[str, Availability] = {}
     earlier_open: list[Module] = []
@@ -121,7 +127,10 @@ def module_availability(
             reasons.extend(
                 Reason(
                     "sequence",
-                    _("the module “%(title)s” is complete", title=_title(course, m.title)),
+                    _(
+                        "the lessons, knowledge check and assignment of “%(title)s” are done",
+                        title=_title(course, m.title),
+                    ),
                     "courses.module",
                     {"module_id": m.id},
                 )

@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING
 from flask import current_app
 from flask_babel import gettext as _
 
+from lms_plugin.courses.evaluation_format import Evaluation
 from lms_plugin.errors import NotFound
 
 if TYPE_CHECKING:
+    from lms_plugin.courses.journal_format import Journal
     from lms_plugin.courses.reader import ReadResult
     from lms_plugin.courses.source import Problem
 
@@ -150,6 +152,13 @@ class Assignment:
     pass_mark: int
     rubric: tuple[Criterion, ...]
     revision_triggers: tuple[Trigger, ...] = ()
+    # Length of the online text in words (0: no limit); grading.wordcount applies them.
+    min_words: int = 0
+    max_words: int = 0
+    # "assignment", or "journal" for a practicum journal graded as an assignment (its tag in
+    # the gradebook); `resource_id` is its column ("" = the module's, `module:<module_id>`).
+    kind: str = "assignment"
+    resource_id: str = ""
 
     def trigger(self, trigger_id: str) -> Trigger | None:
         return next((t for t in self.revision_triggers if t.id == trigger_id), None)
@@ -165,6 +174,45 @@ class Lesson:
     minutes: int
     title: dict[str, str]
     body: dict[str, str]
+    activity_minutes: int = 0  # tasks inside the lesson (a reflection, an exercise, a video)
+
+
+CREDIT_KINDS = ("online", "assignment", "live", "practicum")
+
+
+@dataclass(frozen=True)
+class ModuleCredit:
+    """A module's hours by kind (module.yaml `credit:`); they add up to the module's hours."""
+
+    online: float = 0.0
+    assignment: float = 0.0
+    live: float = 0.0
+    practicum: float = 0.0
+
+    def as_dict(self) -> dict[str, float]:
+        return {kind: float(getattr(self, kind)) for kind in CREDIT_KINDS}
+
+
+@dataclass(frozen=True)
+class CreditRules:
+    """course.yaml `credit_rules:`: what earns each kind of hours."""
+
+    online: str = "lessons_and_check"  # lessons_and_check | lessons
+    assignment: str = "passed"  # passed | submitted
+    live: str = "attended"  # attended
+    practicum: str = "passed"  # passed | submitted
+
+
+@dataclass(frozen=True)
+class LiveSession:
+    """A declared live session (a workshop in person or an online seminar) and its hours."""
+
+    id: str
+    module_id: str
+    kind: str  # workshop | online
+    hours: float
+    title: dict[str, str]
+    summary: dict[str, str] = field(default_factory=dict)  # Markdown
 
 
 @dataclass(frozen=True)
@@ -183,9 +231,19 @@ class Module:
     quiz: Quiz | None
     assignment: Assignment | None
     folder: str = ""  # absolute path of the module folder (images live in images/)
+    # Hours by kind (module.yaml `credit:`); None = the module is all online (plus legacy
+    # face_to_face_hours as live). See lms_plugin.courses.credit_format.
+    credit: ModuleCredit | None = None
+    # Live sessions (module.yaml `live_sessions:`); the live feature schedules their dates.
+    live_sessions: tuple[LiveSession, ...] = ()
+    # The practicum journal (journal.yaml); lms_plugin.courses.journal_format.
+    journal: Journal | None = None
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         return next((lesson for lesson in self.lessons if lesson.id == lesson_id), None)
+
+    def live_session(self, session_id: str) -> LiveSession | None:
+        return next((s for s in self.live_sessions if s.id == session_id), None)
 
 
 @dataclass(frozen=True)
@@ -219,6 +277,13 @@ class Course:
     modules: tuple[Module, ...]
     content_hash: str
     folder: str = ""  # absolute path of the course folder
+    # Time on task (see lms_plugin.courses.time_on_task)
+    reading_speed_wpm: int = 180
+    min_active_share: float = 0.5
+    time_on_task: str = "advisory"  # "enforced": the minutes band is an error, not a warning
+    credit_rules: CreditRules = field(default_factory=CreditRules)
+    # The course's own evaluation (self-assessment, survey): lms_plugin.courses.evaluation_format
+    evaluation: Evaluation | None = None
 
     def module(self, module_id: str) -> Module | None:
         return next((m for m in self.modules if m.id == module_id), None)

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from lms_plugin.courses.reader import ReadContext
 
 LESSON_FILE_RE = re.compile(r"^(\d{2})-([a-z0-9][a-z0-9-]*)\.([a-z]{2})\.md$")
-FRONT_MATTER_KEYS = {"title", "minutes"}
+FRONT_MATTER_KEYS = {"title", "minutes", "activity_minutes"}
 
 
 def read_lessons(ctx: ReadContext, module_dir: Path, module_id: str) -> tuple[Lesson, ...]:
@@ -66,6 +66,7 @@ def _read_lesson(
     titles: dict[str, str] = {}
     bodies: dict[str, str] = {}
     minutes: dict[str, tuple[int, FileCheck, int]] = {}
+    activity: dict[str, int] = {}
     for lang in ctx.languages:
         path = files.get(lang)
         if path is None:
@@ -80,7 +81,7 @@ def _read_lesson(
             continue
         parsed = _read_file(ctx, path, module_dir)
         if parsed is not None:
-            titles[lang], bodies[lang], minutes[lang] = parsed
+            titles[lang], bodies[lang], minutes[lang], activity[lang] = parsed
             ctx.words[lang] = ctx.words.get(lang, 0) + count_words(bodies[lang])
     if not bodies:
         return None
@@ -89,13 +90,14 @@ def _read_lesson(
         for value, check, line in list(minutes.values())[1:]:
             check.problem(line, f"minutes ({value}) differ between the language versions")
     default_minutes = next(iter(minutes.values()))[0] if minutes else 0
-    return Lesson(lesson_id, module_id, order, default_minutes, titles, bodies)
+    default_activity = next(iter(activity.values()), 0)
+    return Lesson(lesson_id, module_id, order, default_minutes, titles, bodies, default_activity)
 
 
 def _read_file(
     ctx: ReadContext, path: Path, module_dir: Path
-) -> tuple[str, str, tuple[int, FileCheck, int]] | None:
-    """(title, body, (minutes, check, line)) of one language file, or None when unusable."""
+) -> tuple[str, str, tuple[int, FileCheck, int], int] | None:
+    """(title, body, (minutes, check, line), activity minutes) of one language file, or None."""
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
     check = ctx.check(path)
@@ -119,13 +121,20 @@ def _read_file(
     minutes = front.get(data, "minutes", int, 0, where="front matter")
     if "minutes" in data and minutes <= 0:
         front.problem(line_of(data, "minutes"), "minutes must be more than 0")
+    activity = front.get(data, "activity_minutes", int, 0, required=False, where="front matter")
+    if activity < 0 or ("activity_minutes" in data and "minutes" in data and activity > minutes):
+        front.problem(
+            line_of(data, "activity_minutes"),
+            "activity_minutes must be from 0 to the lesson's minutes",
+        )
+        activity = 0
     leading = _leading_blank_lines(lines[end + 1 :])
     body = "\n".join(lines[end + 1 + leading :]).rstrip()
     body_start = end + 2 + leading
     check_markdown(check, body, body_start, module_dir, ctx.links)
     if not body.strip():
         check.problem(end + 1, "the lesson has no text")
-    return str(title).strip(), body, (minutes, front, line_of(data, "minutes"))
+    return str(title).strip(), body, (minutes, front, line_of(data, "minutes")), activity
 
 
 def _leading_blank_lines(lines: list[str]) -> int:

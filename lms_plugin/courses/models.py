@@ -125,3 +125,25 @@ class QuizLayout(Base):
     # {"questions": [question ids in order], "options": {question id: [option ids in order]}}
     layout: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LessonActiveTime(Base):
+    """Active seconds on one lesson (heartbeats; several tabs counted once).
+
+    `is_legacy_completion` marks a lesson completed before time on task was recorded (set by
+    migration 0015): the completion stands, and the trainer sees it flagged.
+    """
+
+    __tablename__ = "lesson_active_times"
+    __table_args__ = (
+        UniqueConstraint("user_id", "course_id", "lesson_id"),
+        Index("ix_lesson_active_times_course_user", "course_id", "user_id"),
+    )
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    course_id: Mapped[str] = mapped_column(String(64))
+    module_id: Mapped[str] = mapped_column(String(64))
+    lesson_id: Mapped[str] = mapped_column(String(64))
+    seconds: Mapped[int] = mapped_column(default=0)
+    is_legacy_completion: Mapped[bool] = mapped_column(default=False)

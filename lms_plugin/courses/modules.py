@@ -7,7 +7,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lms_plugin.courses.content import Module
+from lms_plugin.courses.credit_format import check_credit, read_credit
+from lms_plugin.courses.journal_format import read_journal
 from lms_plugin.courses.lessons import read_lessons
+from lms_plugin.courses.live_format import read_live_sessions
 from lms_plugin.courses.reader_items import read_assignment, read_quiz
 from lms_plugin.courses.source import FileCheck, LineDict, Problem, line_of, relative
 
@@ -21,10 +24,12 @@ MODULE_KEYS = {
     "hours",
     "face_to_face_hours",
     "min_active_minutes",
+    "credit",
     "title",
     "objectives",
+    "live_sessions",
 }
-MODULE_FILES = {"module.yaml", "quiz.yaml", "assignment.yaml", "lessons", "images"}
+MODULE_FILES = {"module.yaml", "quiz.yaml", "assignment.yaml", "journal.yaml", "lessons", "images"}
 
 
 def read_modules(ctx: ReadContext, folder: Path) -> tuple[Module, ...]:
@@ -100,10 +105,11 @@ def _module(ctx: ReadContext, module_dir: Path, order: int) -> Module | None:
             f"face_to_face_hours ({f2f:g}) must be between 0 and the module hours ({hours:g})",
         )
     minutes = check.get(data, "min_active_minutes", int, 0, required=False, where="module")
+    credit = read_credit(check, data, hours if hours_raw is not None else None, f2f)
     lessons = read_lessons(ctx, module_dir, module_id)
     if not lessons:
         check.problem(1, "the module has no lessons (lessons/NN-name.<lang>.md)")
-    return Module(
+    module = Module(
         id=module_id,
         order=order,
         kind=kind,
@@ -124,7 +130,18 @@ def _module(ctx: ReadContext, module_dir: Path, order: int) -> Module | None:
             ),
         ),
         folder=str(module_dir.resolve()),
+        credit=credit,
+        live_sessions=read_live_sessions(check, data, module_id, ctx.ids),
+        journal=_optional(
+            ctx,
+            module_dir / "journal.yaml",
+            lambda c, raw: read_journal(
+                c, raw, module_id, module_dir, ctx.ids, ctx.links, ctx.words
+            ),
+        ),
     )
+    check_credit(check, data, module)
+    return module
 
 
 def _optional(ctx: ReadContext, path: Path, read: Any) -> Any:

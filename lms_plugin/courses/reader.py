@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lms_plugin.courses.content import CertificationRules, Course
+from lms_plugin.courses.credit_format import COURSE_TIME_KEYS, read_time_settings
+from lms_plugin.courses.evaluation_format import read_evaluation
 from lms_plugin.courses.markdown_checks import LessonLink
 from lms_plugin.courses.modules import read_modules
 from lms_plugin.courses.source import FileCheck, IdRegistry, LineDict, Problem, line_of, relative
@@ -23,6 +25,8 @@ COURSE_KEYS = {
     "sequential",
     "module_completion",
     "certification",
+    *COURSE_TIME_KEYS,
+    "evaluation",
 }
 CERT_KEYS = {
     "require_all_modules",
@@ -135,6 +139,7 @@ def read_course(
         )
         completion = "submitted"
     certification = _certification(check, data)
+    time_settings = read_time_settings(check, data)
     modules = read_modules(ctx, folder)
     course = Course(
         id=course_id or folder.name,
@@ -152,6 +157,11 @@ def read_course(
         modules=modules,
         content_hash=content_hash(folder),
         folder=str(folder.resolve()),
+        reading_speed_wpm=time_settings.reading_speed_wpm,
+        min_active_share=time_settings.min_active_share,
+        time_on_task=time_settings.time_on_task,
+        credit_rules=time_settings.credit_rules,
+        evaluation=read_evaluation(check, data),
     )
     _check_course(check, data, course, ctx)
     return course, ctx.words

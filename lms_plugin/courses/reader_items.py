@@ -36,6 +36,8 @@ ASSIGNMENT_KEYS = {
     "pass_mark",
     "rubric",
     "revision_triggers",
+    "min_words",
+    "max_words",
 }
 # Triggers a course may name by id alone; the tool supplies their (translated) texts.
 BUILTIN_TRIGGERS = ("identifiable-data", "unsafe-advice")
@@ -236,6 +238,7 @@ def read_assignment(
             line_of(data, "points"),
             f"assignment.points is {points} but the best levels of the rubric add up to {best}",
         )
+    min_words, max_words = _word_limits(check, data, "text" in types)
     return Assignment(
         aid,
         module_id,
@@ -250,7 +253,30 @@ def read_assignment(
         pass_mark,
         rubric,
         _read_triggers(check, data),
+        min_words,
+        max_words,
     )
+
+
+def _word_limits(check: FileCheck, data: LineDict, takes_text: bool) -> tuple[int, int]:
+    """`min_words` / `max_words` of the online text: whole numbers, 0 = no limit, min <= max."""
+    low = check.get(data, "min_words", int, 0, required=False, where="assignment")
+    high = check.get(data, "max_words", int, 0, required=False, where="assignment")
+    if (low or high) and not takes_text:
+        check.problem(
+            line_of(data, "min_words" if low else "max_words"),
+            "assignment.min_words and max_words need submission_types to include text",
+        )
+    if low < 0 or high < 0:
+        check.problem(line_of(data), "assignment.min_words and max_words must be 0 or more")
+        return 0, 0
+    if low and high and low > high:
+        check.problem(
+            line_of(data, "min_words"),
+            f"assignment.min_words ({low}) must not be more than max_words ({high})",
+        )
+        return 0, 0
+    return low, high
 
 
 def _read_triggers(check: FileCheck, data: LineDict) -> tuple[Trigger, ...]:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from lms_plugin import events
+from lms_plugin import events, request_cache
 from lms_plugin.courses.content import Course, Lesson, all_courses, content_problems, reload_courses
 from lms_plugin.courses.models import CourseVersion, Enrolment, LessonProgress
 from lms_plugin.db import db, utcnow
@@ -164,14 +165,29 @@ def lesson_rows(user_id: int, course_id: str) -> dict[str, LessonProgress]:
     return {row.lesson_id: row for row in rows}
 
 
+VISIT_RESOLUTION = timedelta(minutes=5)
+
+
+def _recently_here(enrolment: Enrolment, lesson: Lesson, now: datetime) -> bool:
+    """The trainee's last place is this lesson, recorded less than VISIT_RESOLUTION ago."""
+    last = enrolment.last_visited_at
+    if last is None or enrolment.last_lesson_id != lesson.id:
+        return False
+    if last.tzinfo is None:  # SQLite hands back naive UTC
+        last = last.replace(tzinfo=UTC)
+    return timedelta(0) <= now - last < VISIT_RESOLUTION
+
+
 def open_lesson(
     user_id: int, course: Course, lesson: Lesson, context_pk: int | None
 ) -> LessonProgress:
     """Record that the trainee opened the lesson and remember it as where they left off."""
     enrolment = ensure_enrolment(user_id, course, context_pk)
-    enrolment.last_module_id = lesson.module_id
-    enrolment.last_lesson_id = lesson.id
-    enrolment.last_visited_at = utcnow()
+    now = utcnow()
+    if not _recently_here(enrolment, lesson, now):  # a re-read of the same lesson writes nothing
+        enrolment.last_module_id = lesson.module_id
+        enrolment.last_lesson_id = lesson.id
+        enrolment.last_visited_at = now
 
     def lookup() -> LessonProgress | None:
         return db.session.scalar(
@@ -194,15 +210,23 @@ def open_lesson(
             ),
             lookup,
         )
+        request_cache.forget(request_cache.progress_key(user_id, course.id))  # now "started"
     db.session.flush()
     return row
 
 
 def complete_lesson(user_id: int, course: Course, lesson: Lesson, context_pk: int | None) -> bool:
-    """Mark the lesson complete (once); True when this call completed it."""
+    """Mark the lesson complete (once); True when this call completed it.
+
+    Refused (TimeNotMet, 409) while the trainee's active time on the lesson is below its minimum:
+    every route that completes a lesson comes through here.
+    """
+    from lms_plugin.courses.time_on_task import require_time_met
+
     row = open_lesson(user_id, course, lesson, context_pk)
     if row.completed_at is not None:
         return False
+    require_time_met(user_id, course, lesson)
     row.completed_at = utcnow()
     db.session.flush()
     notify_progress(user_id, course.id)

@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from lms_plugin.courses.content import Course, Question
+from lms_plugin.courses.materials import material_problems
 from lms_plugin.courses.reader import read_courses
 from lms_plugin.courses.source import Problem
+from lms_plugin.courses.time_on_task import BAND_HIGH, BAND_LOW, band_findings, minutes_report
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ def summarize(course: Course, words: dict[str, int]) -> dict[str, Any]:
         "quizzes": len(course.quizzes),
         "assignments": len(course.assignments),
         "words": {lang: words.get(lang, 0) for lang in course.languages},
+        "lesson_minutes": [row.as_dict() for row in minutes_report(course)],
     }
 
 
@@ -55,7 +58,45 @@ def check_courses(path: Path) -> CheckReport:
     courses = [summarize(c, result.words.get(c.id, {})) for c in result.courses]
     problems = sorted(set(result.problems), key=lambda p: (p.file, p.line, p.message))
     warnings = [w for c in result.courses for w in key_bias_warnings(c)]
+    for course in result.courses:
+        # The minutes band fails the check only where the course enforces time on task.
+        band = band_findings(course)
+        if course.time_on_task == "enforced":
+            problems += band
+        else:
+            warnings += band
+        warnings += legacy_live_warnings(course)
+        problems += material_problems(course)  # <course>/materials/ (docs/course-format.md)
     return CheckReport(courses, problems, warnings)
+
+
+def legacy_live_warnings(course: Course) -> list[Problem]:
+    """face_to_face_hours is still read (as live hours without sessions), with a warning."""
+    return [
+        Problem(
+            (Path(module.folder) / "module.yaml")
+            .relative_to(Path(course.folder).parent)
+            .as_posix(),
+            0,
+            f"face_to_face_hours ({module.face_to_face_hours:g}) is the old way to declare live "
+            "hours: declare credit.live and the module's live_sessions instead",
+        )
+        for module in course.modules
+        if module.credit is None and module.face_to_face_hours > 0
+    ]
+
+
+def format_minutes(course: dict[str, Any]) -> list[str]:
+    """Declared vs measured minutes of every lesson (the band is BAND_LOW–BAND_HIGH × measured)."""
+    lines = [f"{course['id']}: lesson minutes, declared vs measured ({BAND_LOW:g}–{BAND_HIGH:g}×):"]
+    for row in course.get("lesson_minutes", []):
+        mark = "" if row["in_band"] else "  <- outside the band"
+        lines.append(
+            f"  {row['module']}/{row['lesson']}: declared {row['declared']}, measured "
+            f"{row['measured']:g} ({row['words']} words + {row['activity_minutes']} activity), "
+            f"minimum active {row['min_active_minutes']:g}{mark}"
+        )
+    return lines
 
 
 def format_report(report: CheckReport) -> list[str]:
@@ -70,6 +111,8 @@ def format_report(report: CheckReport) -> list[str]:
             f"{course['quizzes']} quizzes, "
             f"{course['assignments']} assignments; words: {words}"
         )
+    for course in report.courses:
+        lines += format_minutes(course)
     count = len(report.problems)
     lines.append("No problems found." if not count else f"{count} problem(s) found.")
     return lines

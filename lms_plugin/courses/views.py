@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ from lms_plugin.courses.markdown_checks import IMAGE_TYPES
 from lms_plugin.courses.models import Enrolment
 from lms_plugin.courses.rendering import render_lesson
 from lms_plugin.courses.status import ModuleState, completed_lessons, module_states
+from lms_plugin.courses.time_on_task import TimeNotMet, remaining_seconds, remaining_text
 from lms_plugin.db import db
 from lms_plugin.errors import DomainError, NotFound, wants_json
 
@@ -200,11 +202,18 @@ def lesson(module_id: str, lesson_id: str) -> str:
     if current is None:
         raise NotFound(_("This lesson does not exist. Use the module page to find your way."))
     _states(launch, course, mod)
+    return _lesson_page(launch, course, mod, current)
+
+
+def _lesson_page(
+    launch: CurrentLaunch, course: Course, mod: Module, current: Any, refused: str | None = None
+) -> str:
+    """The lesson page; `refused` is why "Mark as complete" was just refused."""
     row = services.open_lesson(launch.user.id, course, current, launch.context_pk)
-    db.session.commit()
     index = mod.lessons.index(current)
     lang = content_language(course)
-    return _render(
+    remaining = remaining_seconds(launch.user.id, course, current)
+    page = _render(
         "courses/lesson.html",
         course,
         module=mod,
@@ -214,7 +223,12 @@ def lesson(module_id: str, lesson_id: str) -> str:
         previous=mod.lessons[index - 1] if index > 0 else None,
         following=mod.lessons[index + 1] if index + 1 < len(mod.lessons) else None,
         position=index + 1,
+        remaining_seconds=remaining,
+        remaining_text=remaining_text(remaining) if remaining else "",
+        refused=refused,
     )
+    db.session.commit()  # after rendering: a commit before it expired every row, read again
+    return page
 
 
 @bp.post("/<module_id>/lessons/<lesson_id>/complete")
@@ -228,7 +242,19 @@ def complete_lesson(module_id: str, lesson_id: str) -> WerkzeugResponse:
     if current is None:
         raise NotFound(_("This lesson does not exist. Use the module page to find your way."))
     _states(launch, course, mod)
-    services.complete_lesson(launch.user.id, course, current, launch.context_pk)
+    try:
+        services.complete_lesson(launch.user.id, course, current, launch.context_pk)
+    except TimeNotMet as refused:
+        db.session.rollback()
+        if wants_json():
+            body = {
+                "error": "time_not_met",
+                "message": refused.message,
+                "remaining_seconds": refused.remaining,
+            }
+            return WerkzeugResponse(json.dumps(body), status=409, mimetype="application/json")
+        page = _lesson_page(launch, course, mod, current, refused=refused.message)
+        return WerkzeugResponse(page, status=409, mimetype="text/html")
     db.session.commit()
     flash(_("Lesson marked as complete."), "success")
     index = mod.lessons.index(current)
@@ -358,3 +384,7 @@ def open_early(user_id: int) -> WerkzeugResponse:
     db.session.commit()
     flash(_("The module is open for this trainee."), "success")
     return redirect(back)
+
+
+# The Materials page and downloads add their routes to `bp` (lms_plugin/courses/materials_views.py).
+from lms_plugin.courses import materials_views  # noqa: E402, F401

@@ -15,13 +15,14 @@ from lms_plugin.accounts.models import Role, User
 from lms_plugin.courses.content import all_courses
 from lms_plugin.db import db
 from lms_plugin.errors import Conflict, DomainError
-from lms_plugin.grading import comments, corrections, export, queue, rules, workflow
+from lms_plugin.grading import comments, corrections, export, navigation, queue, rules, workflow
 from lms_plugin.grading.access import (
     is_trainer_of,
     markable_submission,
     may_mark,
     viewable_submission,
 )
+from lms_plugin.grading.field_errors import field_messages
 from lms_plugin.grading.forms import parse_ids, parse_marking
 from lms_plugin.grading.markup import content_language, render_answer
 from lms_plugin.grading.models import PASS, READY, RELEASED, Grade, Submission
@@ -46,32 +47,39 @@ def _lang() -> str:
 @bp.get("/", endpoint="queue")
 @roles_required(Role.TRAINER)
 def queue_page() -> str:
-    """Submitted work of this course's trainees, oldest first, with filters."""
+    """Submitted work of this course's trainees: searched, filtered, sorted and paged."""
     launch = require_launch()
-    args = request.args
-    status = args.get("status", "open")
-    query = queue.QueueFilter(
-        context_pk=_context(launch),
-        module_id=args.get("module", ""),
-        assignment_id=args.get("assignment", ""),
-        status=status if status in queue.STATUSES else "open",
-        mine_only=args.get("mine") == "1",
-        viewer_id=launch.user.id,
-    )
+    query = queue.filter_from_args(request.args, _context(launch), launch.user.id)
     assignments = {
         m.assignment.id: (c, m, m.assignment)
         for c in all_courses()
         for m in c.modules
         if m.assignment
     }
+    assignments.update(  # practicum journals are marked here too (kind "journal")
+        {
+            m.journal.id: (c, m, m.journal.assignment)
+            for c in all_courses()
+            for m in c.modules
+            if m.journal
+        }
+    )
+    found = queue.queue_page(query)
     return page(
         "grading/queue.html",
         _lang(),
-        rows=queue.queue(query),
+        rows=found.items,
+        found=found,
         query=query,
+        keep=queue.filter_args(query, page=False),
+        view=queue.filter_args(query),
         assignments=assignments,
         statuses=queue.STATUSES,
-        modules=[(m.id, m.title) for c in all_courses() for m in c.modules if m.assignment],
+        waiting_days=queue.WAITING_DAYS,
+        trainers=queue.markers(query.context_pk),
+        modules=[
+            (m.id, m.title) for c in all_courses() for m in c.modules if m.assignment or m.journal
+        ],
         not_in_moodle=_not_in_moodle(launch.context_pk),
     )
 
@@ -107,8 +115,11 @@ def render_grading_page(
     typed: workflow.Marking | None = None,
     conflict: bool = False,
     typed_reason: str = "",
+    errors: dict[str, str] | None = None,
+    summary: str = "",
 ) -> str:
-    """The grading page: the submission beside the rubric, with the correction panel."""
+    """The grading page: the submission beside the rubric, with the correction panel; the
+    previous / next links and "save and show next" stay within the queue view in the URL."""
     located = find_assignment(submission.assignment_id)
     lang = content_language(located.course)
     grade = submission.grade
@@ -124,6 +135,9 @@ def render_grading_page(
         else rules.grade_reasons(located.assignment, grade)
     )
     context_trainers = queue.markers(submission.context_pk) if can_mark else []
+    suggested = workflow.suggest_outcome(
+        located.assignment, total, submission.attempt, blocked=bool(reasons)
+    )
     return page(
         "grading/grade.html",
         lang,
@@ -139,9 +153,7 @@ def render_grading_page(
         can_mark=can_mark and (grade is None or grade.state != RELEASED),
         is_marker=can_mark,
         total=total,
-        suggested=workflow.suggest_outcome(
-            located.assignment, total, submission.attempt, blocked=bool(reasons)
-        ),
+        suggested=suggested,
         reasons=reasons,
         last_attempt=workflow.is_last_attempt(located.assignment, submission.attempt),
         delivery=delivery_of(submission) if grade and grade.release_count else None,
@@ -152,6 +164,10 @@ def render_grading_page(
         conflict=conflict,
         correction=corrections.panel(launch, submission, can_mark),
         typed_reason=typed_reason,
+        errors=errors or {},
+        summary=summary,
+        nav=navigation.around(launch, submission) if can_mark else None,
+        view=navigation.view_args(),
     )
 
 
@@ -171,34 +187,53 @@ def save_grade(submission_id: int) -> str | WerkzeugResponse | tuple[str, int]:
     submission = markable_submission(launch, submission_id)
     located = find_assignment(submission.assignment_id)
     marking = parse_marking(request.form, located.assignment)
+    action = request.form.get("action", "save")
+    # "Save, mark ready and show next": the next one in the view as it was before this save
+    # (a submission that leaves the view by being marked must not make the list skip one).
+    following = navigation.next_after(launch, submission) if action == "ready-next" else None
     try:
         workflow.save_grade(
             launch.user,
             submission,
             located.assignment,
             marking,
-            mark_ready=request.form.get("action") == "ready",
+            mark_ready=action in ("ready", "ready-next"),
         )
     except DomainError as err:
         db.session.rollback()
         submission = markable_submission(launch, submission_id)
-        flash(err.message, "error")
+        errors = field_messages(err)
+        if not errors:  # a refusal of the whole form: at the top; else beside each field
+            flash(err.message, "error")
         status = 409 if isinstance(err, Conflict) else err.status_code
         try:
             return render_grading_page(
-                launch, submission, typed=marking, conflict=status == 409
+                launch,
+                submission,
+                typed=marking,
+                conflict=status == 409,
+                errors=errors,
+                summary=err.message if errors else "",
             ), status
         except DomainError:  # the typed levels themselves were invalid: show the stored grade
+            flash(err.message, "error")
             return render_grading_page(launch, submission), status
     db.session.commit()
-    if request.form.get("action") == "ready":
+    if action == "ready-next":
+        flash(_("Saved and marked ready for release."), "success")
+        if following is None:
+            flash(_("That was the last submission in this list."), "info")
+        return redirect(navigation.next_url(following))
+    if action == "ready":
         flash(
             _("Saved and marked ready for release. The trainee sees nothing until it is released."),
             "success",
         )
     else:
         flash(_("Saved. The trainee sees nothing until the grade is released."), "success")
-    return redirect(url_for("grading.grade_page", submission_id=submission_id))
+    return redirect(
+        url_for("grading.grade_page", submission_id=submission_id, **navigation.view_args())
+    )
 
 
 @bp.post("/submissions/<int:submission_id>/reopen")

@@ -32,8 +32,9 @@ COMMENT_LIMIT = 1000  # characters of feedback sent to the Moodle gradebook
 
 
 def resource_id(assignment: Assignment) -> str:
-    """The resourceId of the assignment's column: its module activity's (set by deep linking)."""
-    return f"module:{assignment.module_id}"
+    """The resourceId of the assignment's column: its module activity's (set by deep linking),
+    or a journal's own column when its module is graded by something else (docs/gradebook.md)."""
+    return assignment.resource_id or f"module:{assignment.module_id}"
 
 
 def plain_comment(feedback: str, limit: int = COMMENT_LIMIT) -> str | None:
@@ -111,7 +112,7 @@ def queue_grade(grade: Grade, assignment: Assignment, lang: str) -> Any:
         context_pk=submission.context_pk,
         line_item=LineItemSpec(
             resource_id=resource_id(assignment),
-            tag="assignment",
+            tag=assignment.kind,  # "assignment", or "journal" (the tag deep linking gave it)
             label=localized(assignment.title, lang)[:255],
             score_maximum=float(assignment.points),
         ),

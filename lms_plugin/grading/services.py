@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from lms_plugin import events
+from lms_plugin import events, request_cache
 from lms_plugin.accounts.models import User
 from lms_plugin.courses.content import Assignment, Course, Module, all_courses
 from lms_plugin.db import db, utcnow
 from lms_plugin.errors import DomainError, NotFound
 from lms_plugin.grading import files as filestore
+from lms_plugin.grading import wordcount
 from lms_plugin.grading.models import (
     DRAFT,
     FAILED,
@@ -33,8 +34,12 @@ def assignment_state(user_id: int, assignment_id: str) -> str:
     """ "none" | "draft" | "submitted" | "needs_revision" | "passed" | "failed" (latest attempt).
 
     Outcomes appear only after release: a grade in progress or ready still reads "submitted".
-    One query on the (user_id, assignment_id, attempt) unique index.
+    One query on the (user_id, assignment_id, attempt) unique index; on a GET, one query for all
+    of the user's assignments (a page asks once per module).
     """
+    if request_cache.read_only_request():
+        states = request_cache.once(("assignment_states", user_id), lambda: _states(user_id))
+        return states.get(assignment_id, "none")
     state = db.session.scalar(
         select(Submission.state)
         .where(Submission.user_id == user_id, Submission.assignment_id == assignment_id)
@@ -42,6 +47,16 @@ def assignment_state(user_id: int, assignment_id: str) -> str:
         .limit(1)
     )
     return str(state) if state else "none"
+
+
+def _states(user_id: int) -> dict[str, str]:
+    """The state of the latest attempt of each of the user's assignments."""
+    rows = db.session.execute(
+        select(Submission.assignment_id, Submission.state)
+        .where(Submission.user_id == user_id)
+        .order_by(Submission.assignment_id, Submission.attempt)
+    ).all()
+    return {str(assignment_id): str(state) for assignment_id, state in rows if state}
 
 
 @dataclass(frozen=True)
@@ -59,6 +74,9 @@ def find_assignment(assignment_id: str) -> Located:
         for module in course.modules:
             if module.assignment is not None and module.assignment.id == assignment_id:
                 return Located(course, module, module.assignment)
+            # A practicum journal is marked as an assignment (kind "journal", same id).
+            if module.journal is not None and module.journal.id == assignment_id:
+                return Located(course, module, module.journal.assignment)
     raise NotFound(_("There is no assignment %(id)s.", id=assignment_id))
 
 
@@ -253,6 +271,17 @@ def submit(draft: Submission, located: Located, context_pk: int | None) -> Submi
     if not (has_text or has_files):
         raise DomainError(
             _("Write your answer or upload a file before submitting."), status_code=422
+        )
+    length = wordcount.measure(located.assignment, draft.text if "text" in types else "")
+    if length.refused:
+        raise DomainError(
+            _(
+                "Your text has %(words)d words; this assignment allows at most %(max)d. "
+                "Shorten it before submitting.",
+                words=length.words,
+                max=length.max_words,
+            ),
+            status_code=422,
         )
     if context_pk is not None:
         draft.context_pk = context_pk

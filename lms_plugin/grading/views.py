@@ -15,6 +15,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import format_number
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -25,7 +26,7 @@ from lms_plugin.courses.content import all_courses, localized
 from lms_plugin.db import db
 from lms_plugin.errors import DomainError, NotFound
 from lms_plugin.grading import files as filestore
-from lms_plugin.grading import services
+from lms_plugin.grading import services, wordcount
 from lms_plugin.grading.access import may_view
 from lms_plugin.grading.corrections import visible_grade
 from lms_plugin.grading.markup import content_language, render_answer, render_brief
@@ -38,6 +39,8 @@ bp = Blueprint("grading", __name__, url_prefix="/grading")
 def _open_assignment(launch: Any, assignment_id: str) -> services.Located:
     """The assignment, if its module is open for this trainee (403 "Available when" if not)."""
     located = services.find_assignment(assignment_id)
+    if located.assignment.kind == "journal":  # written and submitted on the journal's own pages
+        raise NotFound(_("There is no assignment %(id)s.", id=assignment_id))
     require_available(launch, located.course, located.assignment)
     return located
 
@@ -88,6 +91,8 @@ def assignment(assignment_id: str) -> str:
     return page(
         "grading/assignment.html",
         lang,
+        length=wordcount.measure(located.assignment, draft.text if draft else ""),
+        word_limits_text=word_limits(located.assignment),
         located=located,
         a=located.assignment,
         brief=render_brief(located, lang),
@@ -160,6 +165,8 @@ def confirm_submit(assignment_id: str) -> str | WerkzeugResponse:
         a=located.assignment,
         draft=draft,
         answer=render_answer(draft.text),
+        length=wordcount.measure(located.assignment, draft.text),
+        word_limits_text=word_limits(located.assignment),
     )
 
 
@@ -172,12 +179,24 @@ def submit(assignment_id: str) -> WerkzeugResponse:
     history = services.attempts(launch.user.id, assignment_id)
     if not history or history[-1].state != DRAFT:
         raise DomainError(_("There is no draft to submit."), status_code=409)
-    services.submit(history[-1], located, launch.context_pk)
+    services.submit(history[-1], located, launch.context_pk)  # refuses an empty or too long text
     db.session.commit()
     flash(
         _("Your work is submitted. You will see the feedback here once it is released."), "success"
     )
     return redirect(url_for("grading.assignment", assignment_id=assignment_id))
+
+
+def word_limits(assignment: Any) -> str:
+    """The assignment's length rule in words, as a trainee reads it ("" when it has none)."""
+    low, high = assignment.min_words, assignment.max_words
+    if low and high:
+        return _("%(low)s–%(high)s words", low=format_number(low), high=format_number(high))
+    if low:
+        return _("at least %(n)s words", n=format_number(low))
+    if high:
+        return _("at most %(n)s words", n=format_number(high))
+    return ""
 
 
 @bp.post("/preview")

@@ -15,6 +15,7 @@ from lms_plugin.courses.content import Assignment
 from lms_plugin.db import db, utcnow
 from lms_plugin.errors import Conflict, DomainError
 from lms_plugin.grading import rules
+from lms_plugin.grading.field_errors import FieldError
 from lms_plugin.grading.models import (
     FAIL,
     IN_PROGRESS,
@@ -87,9 +88,8 @@ def criterion_points(
         if index is None:
             continue
         if not 0 <= index < len(criterion.levels):
-            raise DomainError(
-                _("Unknown level for criterion %(id)s.", id=criterion.id), status_code=422
-            )
+            message = _("Unknown level for criterion %(id)s.", id=criterion.id)
+            raise FieldError(message, {f"level-{criterion.id}": message})
         level = criterion.levels[index]
         given = (points or {}).get(criterion.id)
         if given is None or not level.has_range:
@@ -97,15 +97,13 @@ def criterion_points(
         elif level.low <= given <= level.points:
             chosen[criterion.id] = given
         else:
-            raise DomainError(
-                _(
-                    "The points for %(id)s must be from %(low)d to %(high)d at this level.",
-                    id=criterion.id,
-                    low=level.low,
-                    high=level.points,
-                ),
-                status_code=422,
+            message = _(
+                "The points for %(id)s must be from %(low)d to %(high)d at this level.",
+                id=criterion.id,
+                low=level.low,
+                high=level.points,
             )
+            raise FieldError(message, {f"points-{criterion.id}": message})
     return chosen
 
 
@@ -145,14 +143,12 @@ def check_triggers(assignment: Assignment, triggers: list[str]) -> list[str]:
 def refuse_blocked_pass(reasons: list[rules.Reason], lang: str) -> None:
     """A pass with a rule against it is refused, naming the rule."""
     if reasons:
-        raise DomainError(
-            _(
-                "Pass is not possible: %(reasons)s. Choose needs revision (or fail on the "
-                "last attempt).",
-                reasons="; ".join(r.title(lang) for r in reasons),
-            ),
-            status_code=422,
+        message = _(
+            "Pass is not possible: %(reasons)s. Choose needs revision (or fail on the "
+            "last attempt).",
+            reasons="; ".join(r.title(lang) for r in reasons),
         )
+        raise FieldError(message, {"outcome": message})
 
 
 def snapshot(grade: Grade | None) -> dict[str, Any] | None:
@@ -218,24 +214,23 @@ def save_grade(
     ticked = check_triggers(assignment, marking.triggers)
     outcome = marking.outcome or None
     if outcome is not None and outcome not in OUTCOMES:
-        raise DomainError(_("Choose pass, needs revision or fail."), status_code=422)
+        message = _("Choose pass, needs revision or fail.")
+        raise FieldError(message, {"outcome": message})
     if outcome == PASS:
         refuse_blocked_pass(rules.reasons(assignment, marking.levels, ticked), _content_lang())
     if outcome == REVISE and is_last_attempt(assignment, submission.attempt):
-        raise DomainError(
-            _("This is the trainee's last allowed attempt: choose pass or fail."), status_code=422
-        )
+        message = _("This is the trainee's last allowed attempt: choose pass or fail.")
+        raise FieldError(message, {"outcome": message})
     if mark_ready:
         missing = [c for c in assignment.rubric if marking.levels.get(c.id) is None]
         if missing:
-            raise DomainError(
+            raise FieldError(
                 _("Choose a level for every criterion before marking the grade ready."),
-                status_code=422,
+                {f"level-{c.id}": _("Choose a level for this criterion.") for c in missing},
             )
         if outcome is None:
-            raise DomainError(
-                _("Choose the outcome before marking the grade ready."), status_code=422
-            )
+            message = _("Choose the outcome before marking the grade ready.")
+            raise FieldError(message, {"outcome": message})
     before = snapshot(grade)
     # No autoflush: the one flush below is where a concurrent write is detected.
     with db.session.no_autoflush:

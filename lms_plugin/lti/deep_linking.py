@@ -68,6 +68,8 @@ def choices(lang: str) -> list[Choice]:
             if module.graded_by == "assignment"
             else _("A module with a knowledge check; its column holds the best attempt's score.")
             if module.graded_by == "quiz"
+            else _("A module with a practicum journal; its column holds the released grade.")
+            if module.graded_by == "journal"
             else _("A module without a grade (no gradebook column).")
         )
         items.append(Choice(f"module:{module.id}", title, description, line_item))
@@ -83,6 +85,21 @@ def choices(lang: str) -> list[Choice]:
                         "scoreMaximum": QUIZ_SCORE_MAXIMUM,
                         "resourceId": f"quiz:{module.id}",
                         "tag": "quiz",
+                    },
+                )
+            )
+        if module.journal_points is not None and module.graded_by in ("assignment", "quiz"):
+            journal_title = _("Practicum journal: %(module)s", module=title)
+            items.append(
+                Choice(
+                    f"journal:{module.id}",
+                    journal_title,
+                    _("The module's practicum journal; its column holds the released grade."),
+                    {
+                        "label": journal_title,
+                        "scoreMaximum": module.journal_points,
+                        "resourceId": f"journal:{module.id}",
+                        "tag": "journal",
                     },
                 )
             )

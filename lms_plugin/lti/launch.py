@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
@@ -12,7 +13,8 @@ from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskRequest
 from pylti1p3.contrib.flask.launch_data_storage.cache import FlaskCacheDataStorage
 from pylti1p3.exception import LtiException
 from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from lms_plugin.db import db, utcnow
 from lms_plugin.extensions import cache
@@ -159,12 +161,36 @@ class StrictMessageLaunch(FlaskMessageLaunch):
         if len(nonce) > 255:
             raise LaunchRejected("nonce longer than 255 characters")
         expires = datetime.fromtimestamp(float(body["exp"]), UTC) + timedelta(minutes=10)
-        db.session.execute(delete(UsedNonce).where(UsedNonce.expires_at < utcnow()))
-        try:
-            with db.session.begin_nested():
-                db.session.add(UsedNonce(issuer=str(body["iss"]), nonce=nonce, expires_at=expires))
-        except IntegrityError as exc:
-            raise LaunchRejected("nonce already used (replayed id_token)", REPLAY) from exc
+        _purge_expired_nonces()
+        # One statement: the unique (issuer, nonce) decides, no savepoint round trips.
+        stored = db.session.scalar(
+            _insert_ignoring_conflict(
+                UsedNonce, issuer=str(body["iss"]), nonce=nonce, expires_at=expires
+            ).returning(UsedNonce.id)
+        )
+        if stored is None:
+            raise LaunchRejected("nonce already used (replayed id_token)", REPLAY)
+
+
+PURGE_EVERY_SECONDS = 60.0
+_last_purge = [0.0]
+
+
+def _purge_expired_nonces() -> None:
+    """Delete used nonces past their expiry, at most once a minute per process: a row kept a
+    little longer only refuses a replay longer (its id_token has expired anyway)."""
+    now = time.monotonic()
+    if now - _last_purge[0] < PURGE_EVERY_SECONDS:
+        return
+    _last_purge[0] = now
+    db.session.execute(delete(UsedNonce).where(UsedNonce.expires_at < utcnow()))
+
+
+def _insert_ignoring_conflict(model: type[UsedNonce], **values: Any) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING on PostgreSQL and SQLite."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return pg_insert(model).values(**values).on_conflict_do_nothing()
+    return sqlite_insert(model).values(**values).on_conflict_do_nothing()
 
 
 def validate_launch() -> StrictMessageLaunch:

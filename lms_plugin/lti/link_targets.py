@@ -59,13 +59,14 @@ def from_custom(body: dict[str, Any]) -> str | None:
 
 
 def target_of_resource_id(resource_id: str | None) -> str | None:
-    """The place a column's resourceId names: course:<id> → course, module:<id>, quiz:<id>."""
+    """The place a column's resourceId names: course:<id> → course, module:<id>, quiz:<id>,
+    journal:<id>."""
     if not resource_id:
         return None
     kind, _, arg = resource_id.partition(":")
     if kind == "course":
         return "course"
-    if kind in ("module", "quiz") and arg:
+    if kind in ("module", "quiz", "journal") and arg:
         return f"{kind}:{arg}"
     return None
 
@@ -77,7 +78,7 @@ def resource_id_of_target(target: str | None, course_id: str) -> str | None:
     kind, _, arg = target.partition(":")
     if kind == "course":
         return f"course:{course_id}"
-    if kind in ("module", "quiz") and arg:
+    if kind in ("module", "quiz", "journal") and arg:
         return target
     return None
 

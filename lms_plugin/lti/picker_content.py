@@ -25,8 +25,11 @@ class PickerModule:
     title: dict[str, str]
     kind: str
     score_maximum: float | None
-    graded_by: str | None  # "assignment" | "quiz" | None
+    graded_by: str | None  # "assignment" | "quiz" | "journal" | None
     has_quiz: bool = False
+    # A practicum journal's points when the module has one; it gets its own column
+    # (`journal:<id>`) when the module's column is its assignment's or its check's.
+    journal_points: float | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,8 @@ def load_course(course_id: str = COURSE_ID) -> PickerCourse:
 
 
 def _module_of(module: Any) -> PickerModule:
+    journal = getattr(module, "journal", None)
+    journal_points = float(journal.assignment.points) if journal is not None else None
     if module.assignment is not None:
         return PickerModule(
             module.id,
@@ -63,10 +68,21 @@ def _module_of(module: Any) -> PickerModule:
             float(module.assignment.points),
             "assignment",
             module.quiz is not None,
+            journal_points,
         )
     if module.quiz is not None:
         return PickerModule(
-            module.id, dict(module.title), module.kind, QUIZ_SCORE_MAXIMUM, "quiz", True
+            module.id,
+            dict(module.title),
+            module.kind,
+            QUIZ_SCORE_MAXIMUM,
+            "quiz",
+            True,
+            journal_points,
+        )
+    if journal_points is not None:
+        return PickerModule(
+            module.id, dict(module.title), module.kind, journal_points, "journal", False
         )
     return PickerModule(module.id, dict(module.title), module.kind, None, None)
 
@@ -87,16 +103,23 @@ def _from_yaml(course_id: str) -> PickerCourse:
         folder = module_file.parent
         title = {str(k): str(v) for k, v in (data.get("title") or {}).items()}
         kind = str(data.get("kind", "core"))
+        journal: float | None = None
+        if (folder / "journal.yaml").exists():
+            journal = float(_read(folder / "journal.yaml").get("points") or 100)
         if (folder / "assignment.yaml").exists():
             points = float(_read(folder / "assignment.yaml").get("points") or 100)
             has_quiz = (folder / "quiz.yaml").exists()
             modules.append(
-                PickerModule(str(data["id"]), title, kind, points, "assignment", has_quiz)
+                PickerModule(str(data["id"]), title, kind, points, "assignment", has_quiz, journal)
             )
         elif (folder / "quiz.yaml").exists():
             modules.append(
-                PickerModule(str(data["id"]), title, kind, QUIZ_SCORE_MAXIMUM, "quiz", True)
+                PickerModule(
+                    str(data["id"]), title, kind, QUIZ_SCORE_MAXIMUM, "quiz", True, journal
+                )
             )
+        elif journal is not None:
+            modules.append(PickerModule(str(data["id"]), title, kind, journal, "journal"))
         else:
             modules.append(PickerModule(str(data["id"]), title, kind, None, None))
     title = {str(k): str(v) for k, v in (course.get("title") or {}).items()} or {"hu": course_id}

@@ -23,6 +23,7 @@ from typing import Any
 
 from flask import Response, g, request, session
 
+from lms_plugin import request_cache
 from lms_plugin.accounts.current import start_session
 from lms_plugin.accounts.models import Role, User
 from lms_plugin.db import db
@@ -90,7 +91,9 @@ def deep_link_request(body: dict[str, Any], platform_pk: int) -> dict[str, Any] 
 
 def establish(result: LaunchResult, deep_link: dict[str, Any] | None) -> None:
     """Log the user in for this launch (in whichever window the browser keeps cookies)."""
-    user = db.session.get(User, result.user_id)
+    user = request_cache.lookup(("launched-user", result.user_id)) or db.session.get(
+        User, result.user_id
+    )
     if user is None:
         raise LookupError("the launched user no longer exists")
     start_session(

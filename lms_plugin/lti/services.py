@@ -7,11 +7,13 @@ from typing import Any
 
 from sqlalchemy import select
 
+from lms_plugin import request_cache
 from lms_plugin.accounts.models import LmsContext, Membership, ResourceLink, Role, User
 from lms_plugin.db import db, utcnow
 from lms_plugin.lti import link_targets
-from lms_plugin.lti.models import Deployment, Platform
+from lms_plugin.lti.models import Platform
 from lms_plugin.lti.roles import context_role, is_admin_role
+from lms_plugin.lti.tool_conf import deployment_of
 from lms_plugin.lti.validation import LTI, LaunchRejected
 
 AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
@@ -38,7 +40,10 @@ def _str(value: Any, limit: int = 255) -> str | None:
 
 
 def find_platform(issuer: str, client_id: str) -> Platform:
-    """The registration the launch came through."""
+    """The registration the launch came through (its validation has read it in this request)."""
+    known = request_cache.lookup(("platform", issuer, client_id))
+    if isinstance(known, Platform):
+        return known
     platform = db.session.scalar(
         select(Platform).where(Platform.issuer == issuer, Platform.client_id == client_id)
     )
@@ -79,12 +84,7 @@ def upsert_context(platform: Platform, body: dict[str, Any]) -> LmsContext | Non
         db.session.add(ctx)
     ctx.title = _str(claim.get("title")) or ctx.title
     ctx.label = _str(claim.get("label")) or ctx.label
-    deployment = db.session.scalar(
-        select(Deployment).where(
-            Deployment.platform_id == platform.id,
-            Deployment.deployment_id == str(body.get(LTI + "deployment_id")),
-        )
-    )
+    deployment = deployment_of(platform, str(body.get(LTI + "deployment_id")))
     if deployment is not None:
         ctx.deployment_pk = deployment.id
     nrps = body.get(NRPS)
@@ -185,6 +185,7 @@ def record_launch(body: dict[str, Any]) -> LaunchResult:
         link = upsert_resource_link(platform, ctx, body)
         if link is not None:
             target = link.target or target
+    request_cache.remember(("launched-user", user.id), user)  # resume.establish logs them in
     return LaunchResult(
         user_id=user.id,
         role=role,

@@ -7,12 +7,13 @@ from werkzeug.routing import BuildError
 
 from lms_plugin.lti.services import LaunchResult
 
-# target name → endpoint; "module:<id>" and "quiz:<id>" pass the id as module_id.
+# target name → endpoint; "module:<id>", "quiz:<id>" and "journal:<id>" pass the id as module_id.
 TARGETS = {
     "home": "main.home",
     "course": "courses.course_home",
     "module": "courses.module",
     "quiz": "courses.quiz",
+    "journal": "journal.page",
     "grading": "grading.queue",
     "progress": "progress.dashboard",
     "cohort": "progress.cohort",
@@ -29,7 +30,7 @@ def target_url(target: str) -> str:
     if endpoint is None:
         return url_for("main.home")
     try:
-        if name in ("module", "quiz") and arg:
+        if name in ("module", "quiz", "journal") and arg:
             return url_for(endpoint, module_id=arg)
         return url_for(endpoint)
     except BuildError:

@@ -10,6 +10,7 @@ from pylti1p3.registration import Registration
 from pylti1p3.tool_config.abstract import ToolConfAbstract
 from sqlalchemy import select
 
+from lms_plugin import request_cache
 from lms_plugin.db import db
 from lms_plugin.lti import keys
 from lms_plugin.lti.models import Deployment, Platform
@@ -42,6 +43,18 @@ def registration_for(platform: Platform) -> Registration:
     return reg
 
 
+def deployment_of(platform: Platform, deployment_id: str) -> Deployment | None:
+    """The platform's deployment `deployment_id`, read once per request."""
+    return request_cache.once(
+        ("deployment", platform.id, deployment_id),
+        lambda: db.session.scalar(
+            select(Deployment).where(
+                Deployment.platform_id == platform.id, Deployment.deployment_id == deployment_id
+            )
+        ),
+    )
+
+
 class DatabaseToolConf(ToolConfAbstract[Any]):
     """Every issuer may have several client_ids; lookups are by (issuer, client_id)."""
 
@@ -52,7 +65,18 @@ class DatabaseToolConf(ToolConfAbstract[Any]):
         return True
 
     def find_platform(self, iss: str, client_id: str | None) -> Platform | None:
-        """The active platform for issuer + client_id (client_id may be omitted if unique)."""
+        """The active platform for issuer + client_id (client_id may be omitted if unique);
+        read once per request (login and launch ask for it in several places)."""
+        practice = bool(current_app.config.get("PRACTICE_LMS_ENABLED"))
+        found = request_cache.once(
+            ("active-platform", iss, client_id, practice),
+            lambda: self._query_platform(iss, client_id),
+        )
+        if found is not None:
+            request_cache.remember(("platform", found.issuer, found.client_id), found)
+        return found
+
+    def _query_platform(self, iss: str, client_id: str | None) -> Platform | None:
         query = select(Platform).where(Platform.issuer == iss, Platform.is_active)
         if not current_app.config.get("PRACTICE_LMS_ENABLED"):
             # a database copied from a laptop must not let the practice LMS launch in production
@@ -78,14 +102,6 @@ class DatabaseToolConf(ToolConfAbstract[Any]):
     def find_deployment_by_params(
         self, iss: str, deployment_id: str, client_id: str, *args: Any, **kwargs: Any
     ) -> LibDeployment | None:
-        row = db.session.scalar(
-            select(Deployment)
-            .join(Platform)
-            .where(
-                Platform.issuer == iss,
-                Platform.client_id == client_id,
-                Platform.is_active,
-                Deployment.deployment_id == deployment_id,
-            )
-        )
+        platform = self.find_platform(iss, client_id)
+        row = deployment_of(platform, deployment_id) if platform else None
         return LibDeployment().set_deployment_id(row.deployment_id) if row else None

@@ -33,7 +33,7 @@ from lms_plugin.lti.launch import launch_data, launch_storage, validate_launch
 from lms_plugin.lti.platforms import on_issuer_site
 from lms_plugin.lti.services import record_launch
 from lms_plugin.lti.targets import destination
-from lms_plugin.lti.tool_conf import DatabaseToolConf
+from lms_plugin.lti.tool_conf import DatabaseToolConf, deployment_of
 from lms_plugin.lti.validation import INVALID, UNKNOWN_PLATFORM, LaunchRejected
 
 bp = Blueprint("lti", __name__)
@@ -186,7 +186,7 @@ def login() -> Response | WerkzeugResponse:
             values=values,
         )
     deployment_id = params.get("lti_deployment_id")
-    if deployment_id and deployment_id not in {d.deployment_id for d in platform.deployments}:
+    if deployment_id and deployment_of(platform, deployment_id) is None:
         return rejected_page(
             f"unknown deployment_id {deployment_id!r}",
             kind="unknown_deployment",

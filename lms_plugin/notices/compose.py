@@ -9,8 +9,9 @@ from flask_babel import force_locale, format_date, format_datetime, gettext, nge
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from lms_plugin.accounts.models import User
+from lms_plugin.errors import NotFound
 from lms_plugin.notices.due import Due
-from lms_plugin.notices.kinds import CERT_EXPIRING, DIGEST, FEEDBACK, STALLED
+from lms_plugin.notices.kinds import CERT_EXPIRING, DIGEST, FEEDBACK, LIVE_SESSION, STALLED
 from lms_plugin.notices.mailer import Message
 
 SALT = "notices-unsubscribe"
@@ -51,7 +52,7 @@ def _course_title(course_id: str, lang: str) -> str:
         from lms_plugin.courses.content import get_course, localized
 
         return localized(get_course(course_id).title, lang)
-    except LookupError:
+    except (LookupError, NotFound):
         return course_id
 
 
@@ -60,7 +61,7 @@ def _assignment_title(course_id: str, assignment_id: str, lang: str) -> str:
         from lms_plugin.courses.content import get_course, localized
 
         course = get_course(course_id)
-    except LookupError:
+    except (LookupError, NotFound):
         return assignment_id
     for assignment in course.assignments:
         if assignment.id == assignment_id:
@@ -172,4 +173,33 @@ def _texts(due: Due, user: User, lang: str) -> tuple[str, str]:
                 date=day,
             ),
         )
+    if due.kind == LIVE_SESSION:
+        return _live_texts(p, lang)
     raise LookupError(f"no texts for notice kind {due.kind!r}")
+
+
+def _live_texts(p: dict[str, Any], lang: str) -> tuple[str, str]:
+    from lms_plugin.courses.content import get_course, localized
+
+    title = str(p["session_id"])
+    try:
+        module = get_course(p["course_id"]).module(p["module_id"])
+        session = module.live_session(p["session_id"]) if module is not None else None
+        if session is not None:
+            title = localized(session.title, lang)
+    except (LookupError, NotFound):
+        pass
+    when = format_datetime(p["starts_at"], "short")
+    where = p.get("place") or p.get("online_url") or ""
+    text = gettext(
+        'Tomorrow, %(when)s: "%(title)s", the live session you signed up for.',
+        when=when,
+        title=title,
+    )
+    if where:
+        text += "\n" + gettext("Where: %(where)s", where=where)
+    text += "\n" + gettext(
+        "If you cannot come, cancel your place in the tool (Live sessions) so that someone "
+        "else can have it, and choose a later date."
+    )
+    return gettext("Tomorrow: %(title)s", title=title), text

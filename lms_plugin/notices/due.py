@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,7 +21,7 @@ from lms_plugin.accounts.models import Membership, Role
 from lms_plugin.certification.models import Certificate
 from lms_plugin.db import db
 from lms_plugin.grading.models import SUBMITTED, Grade, Submission
-from lms_plugin.notices.kinds import CERT_EXPIRING, DIGEST, FEEDBACK, STALLED
+from lms_plugin.notices.kinds import CERT_EXPIRING, DIGEST, FEEDBACK, LIVE_SESSION, STALLED
 from lms_plugin.progress.models import CourseSummary
 
 
@@ -33,8 +33,12 @@ class Due:
     params: dict[str, Any] = field(default_factory=dict)
 
 
+def zone() -> ZoneInfo:
+    return ZoneInfo(str(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+
+
 def local_now(now: datetime) -> datetime:
-    return now.astimezone(ZoneInfo(str(current_app.config["BABEL_DEFAULT_TIMEZONE"])))
+    return now.astimezone(zone())
 
 
 def stalled(now: datetime) -> Iterator[Due]:
@@ -168,7 +172,40 @@ def certificates_expiring(now: datetime) -> Iterator[Due]:
                 yield Due(CERT_EXPIRING, coordinator_id, key, {**params, "own": False})
 
 
-FINDERS = (stalled, digest, feedback, certificates_expiring)
+def live_sessions_tomorrow(now: datetime) -> Iterator[Due]:
+    """Trainees signed up for a live session that starts tomorrow (programme time): the day
+    before, once per date and person. Cancelled dates send nothing."""
+    from lms_plugin.live.models import LiveOccurrence, LiveSignup
+
+    tomorrow = local_now(now).date() + timedelta(days=1)
+    start = datetime.combine(tomorrow, datetime.min.time(), tzinfo=zone()).astimezone(UTC)
+    rows = db.session.execute(
+        select(LiveSignup.user_id, LiveOccurrence)
+        .join(LiveOccurrence, LiveOccurrence.id == LiveSignup.occurrence_id)
+        .where(
+            LiveOccurrence.is_cancelled.is_(False),
+            LiveOccurrence.starts_at >= start,
+            LiveOccurrence.starts_at < start + timedelta(days=1),
+        )
+        .order_by(LiveOccurrence.id, LiveSignup.user_id)
+    )
+    for user_id, occurrence in rows:
+        yield Due(
+            LIVE_SESSION,
+            user_id,
+            str(occurrence.id),
+            {
+                "course_id": occurrence.course_id,
+                "module_id": occurrence.module_id,
+                "session_id": occurrence.session_id,
+                "starts_at": occurrence.starts_at,
+                "place": occurrence.place,
+                "online_url": occurrence.online_url,
+            },
+        )
+
+
+FINDERS = (stalled, digest, feedback, certificates_expiring, live_sessions_tomorrow)
 
 
 def all_due(now: datetime) -> Iterator[Due]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, func, or_, select
 
@@ -13,6 +13,27 @@ from lms_plugin.db import db, utcnow
 from lms_plugin.progress.models import CourseSummary, ModuleSummary
 
 SORTS = ("name", "hours", "activity", "modules")
+
+
+class ModuleCell(NamedTuple):
+    """What the matrix shows of one trainee's module (read as columns, not ORM objects)."""
+
+    status: str
+    quiz_best: float | None
+    active_seconds: int
+    min_active_seconds: int
+    is_little_time: bool
+
+
+CELL_COLUMNS = (
+    ModuleSummary.user_id,
+    ModuleSummary.module_id,
+    ModuleSummary.status,
+    ModuleSummary.quiz_best,
+    ModuleSummary.active_seconds,
+    ModuleSummary.min_active_seconds,
+    ModuleSummary.is_little_time,
+)
 
 
 @dataclass(frozen=True)
@@ -24,8 +45,10 @@ class CohortRow:
     active_seconds: int
     modules_complete: int
     last_activity_at: datetime | None
-    stalled: bool
-    modules: dict[str, ModuleSummary]
+    stalled: bool  # started, then no activity for the stalled days
+    modules: dict[str, ModuleCell]
+    hours_by_kind: dict[str, float] = field(default_factory=dict)
+    little_time_modules: int = 0  # modules completed with little active time (flag)
 
 
 @dataclass(frozen=True)
@@ -39,11 +62,30 @@ class CohortQuery:
     module_id: str | None = None
     module_status: str | None = None
     stalled_days: int = 14
+    page: int = 1  # 1-based
+    per_page: int | None = None  # None: every trainee (the CSV export)
+
+
+def cohort_total(query: CohortQuery) -> int:
+    """How many trainees the query finds (all pages)."""
+    stmt = _statement(query, utcnow() - timedelta(days=query.stalled_days))
+    counted = select(func.count()).select_from(stmt.order_by(None).subquery())
+    return int(db.session.scalar(counted) or 0)
 
 
 def cohort(query: CohortQuery) -> list[CohortRow]:
-    """Trainees (launched or roster-only) with their summaries."""
+    """Trainees (launched or roster-only) with their summaries: one page of them when the query
+    has `per_page` (a trainer reads a hundred rows, never waits for five thousand)."""
     threshold = utcnow() - timedelta(days=query.stalled_days)
+    stmt = _statement(query, threshold)
+    if query.per_page:
+        stmt = stmt.limit(query.per_page).offset((max(query.page, 1) - 1) * query.per_page)
+    rows = db.session.execute(stmt).all()
+    return _rows(query, rows, threshold)
+
+
+def _statement(query: CohortQuery, threshold: datetime) -> Any:
+    """The trainees with their course summary, filtered and sorted as the query asks."""
     name = func.coalesce(User.name, User.family_name, User.sub)
     stmt = (
         select(User.id, name, Membership.has_launched, CourseSummary)
@@ -59,11 +101,9 @@ def cohort(query: CohortQuery) -> list[CohortRow]:
     )
     if query.search:
         stmt = stmt.where(name.ilike(f"%{query.search}%"))
-    if query.only_stalled:
+    if query.only_stalled:  # people who have not started are "not started", not stalled
         stmt = stmt.where(
-            or_(
-                CourseSummary.last_activity_at.is_(None), CourseSummary.last_activity_at < threshold
-            )
+            CourseSummary.last_activity_at.is_not(None), CourseSummary.last_activity_at < threshold
         )
     if query.module_id and query.module_status:
         sub = select(ModuleSummary.user_id).where(
@@ -81,17 +121,19 @@ def cohort(query: CohortQuery) -> list[CohortRow]:
         "activity": func.coalesce(CourseSummary.last_activity_at, datetime(1970, 1, 1, tzinfo=UTC)),
         "modules": func.coalesce(CourseSummary.modules_complete, 0),
     }[query.sort if query.sort in SORTS else "name"]
-    stmt = stmt.order_by(order.desc() if query.descending else order.asc(), User.id)
-    rows = db.session.execute(stmt).all()
+    return stmt.order_by(order.desc() if query.descending else order.asc(), User.id)
+
+
+def _rows(query: CohortQuery, rows: Any, threshold: datetime) -> list[CohortRow]:
     ids = [row[0] for row in rows]
-    by_user: dict[int, dict[str, ModuleSummary]] = {uid: {} for uid in ids}
+    by_user: dict[int, dict[str, ModuleCell]] = {uid: {} for uid in ids}
     if ids:
-        for module_row in db.session.scalars(
-            select(ModuleSummary).where(
+        for row in db.session.execute(
+            select(*CELL_COLUMNS).where(
                 ModuleSummary.course_id == query.course_id, ModuleSummary.user_id.in_(ids)
             )
         ):
-            by_user[module_row.user_id][module_row.module_id] = module_row
+            by_user[row[0]][row[1]] = ModuleCell(row[2], row[3], row[4], row[5], row[6])
     result = []
     for user_id, display, launched, summary in rows:
         last = summary.last_activity_at if summary else None
@@ -104,8 +146,10 @@ def cohort(query: CohortQuery) -> list[CohortRow]:
                 active_seconds=int(summary.active_seconds) if summary else 0,
                 modules_complete=int(summary.modules_complete) if summary else 0,
                 last_activity_at=last,
-                stalled=last is None or last < threshold,
+                stalled=last is not None and last < threshold,
                 modules=by_user[user_id],
+                hours_by_kind=dict(summary.hours_by_kind or {}) if summary else {},
+                little_time_modules=int(summary.little_time_modules) if summary else 0,
             )
         )
     return result

@@ -39,7 +39,9 @@ class HeartbeatState(Base):
 
 
 class Attendance(Base):
-    """Attendance at a live (face-to-face) workshop, recorded by a trainer."""
+    """LEGACY: the free-form workshop attendance a trainer once typed in. No longer read by the
+    credit calculation (live hours come from lms_plugin.live.facts); the table stays until
+    migration 0016 moves its rows into live-session marks."""
 
     __tablename__ = "attendances"
     __table_args__ = (UniqueConstraint("user_id", "course_id", "module_id"),)
@@ -102,6 +104,9 @@ class CourseSummary(Base):
     last_activity_at: Mapped[datetime | None]
     published_hours: Mapped[float | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # {"online": h, "assignment": h, "live": h, "practicum": h}
+    hours_by_kind: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
+    little_time_modules: Mapped[int] = mapped_column(default=0)
 
 
 class ModuleSummary(Base):
@@ -127,3 +132,8 @@ class ModuleSummary(Base):
     hours_credited: Mapped[float] = mapped_column(default=0.0)
     is_override: Mapped[bool] = mapped_column(default=False)
     published_hours: Mapped[float | None]
+    hours_by_kind: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
+    min_active_seconds: Mapped[int] = mapped_column(default=0)
+    # Completed with little active time (a lesson below its minimum, or completed before time
+    # on task was recorded, or the module's time below its lessons' minimums).
+    is_little_time: Mapped[bool] = mapped_column(default=False)

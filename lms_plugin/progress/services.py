@@ -5,19 +5,24 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from lms_plugin import events
+from lms_plugin import events, providers, request_cache
 from lms_plugin.accounts.models import User
-from lms_plugin.db import db, utcnow
+from lms_plugin.courses.content import CREDIT_KINDS
+from lms_plugin.courses.credit_format import course_hours_by_kind
+from lms_plugin.courses.time_on_task import legacy_completions, lesson_seconds
+from lms_plugin.db import db
 from lms_plugin.errors import DomainError
+from lms_plugin.journal.facts import journal_states
+from lms_plugin.live.facts import attended_hours
+from lms_plugin.progress.credit import lesson_evidence, module_credit
 from lms_plugin.progress.models import (
     ActiveTime,
-    Attendance,
     CourseSummary,
     HeartbeatState,
     ModuleOverride,
@@ -40,7 +45,24 @@ class ModuleProgress:
     hours_credited: float
     active_seconds: int
     is_override: bool = False
-    attended: bool = False
+    attended: bool = False  # some live hours credited
+    # Hours by kind (online, assignment, live, practicum) and the evidence the trainer sees.
+    hours_by_kind: dict[str, float] = field(default_factory=dict)
+    min_active_seconds: int = 0  # the sum of the module's lesson minimums
+    lessons_short: tuple[str, ...] = ()  # completed with less than the lesson's minimum time
+    lessons_legacy: tuple[str, ...] = ()  # completed before time on task was recorded
+    live_hours: float = 0.0
+    practicum_state: str = "none"
+    unlocks_next: bool = False  # self-study done: the next module opens (live/practicum later)
+
+    @property
+    def little_active_time(self) -> bool:
+        """Completed with little active time: a lesson below its minimum, or the module's
+        lessons done with less active time than their minimums add up to."""
+        if self.lessons_short or self.lessons_legacy:
+            return True
+        done = self.lessons_total and self.lessons_done == self.lessons_total
+        return bool(done) and self.active_seconds < self.min_active_seconds
 
 
 @dataclass(frozen=True)
@@ -53,6 +75,13 @@ class CourseProgress:
     last_activity_at: datetime | None
     next_step: dict[str, str] | None = None
     waiting: tuple[str, ...] = field(default_factory=tuple)
+    hours_by_kind: dict[str, float] = field(default_factory=dict)
+    hours_total_by_kind: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def little_active_time(self) -> tuple[ModuleProgress, ...]:
+        """Modules the trainer should look at (completed with little active time)."""
+        return tuple(m for m in self.modules if m.little_active_time)
 
     def module(self, module_id: str) -> ModuleProgress | None:
         return next((m for m in self.modules if m.module_id == module_id), None)
@@ -100,14 +129,6 @@ def _facts(user_id: int, course: Any) -> dict[str, Any]:
             )
         ).all()
     )
-    attendance = {
-        a.module_id: a
-        for a in db.session.scalars(
-            select(Attendance).where(
-                Attendance.user_id == user_id, Attendance.course_id == course.id
-            )
-        )
-    }
     overrides = set(
         db.session.scalars(
             select(ModuleOverride.module_id).where(
@@ -126,91 +147,98 @@ def _facts(user_id: int, course: Any) -> dict[str, Any]:
         "quiz_best": {row[0]: float(row[1]) if row[1] is not None else None for row in quizzes},
         "quiz_passed": passed,
         "active": active,
-        "attendance": attendance,
+        "lesson_seconds": lesson_seconds(user_id, course.id),
+        "legacy": legacy_completions(user_id, course.id),
+        "live": attended_hours(user_id, course.id),
+        "journal": journal_states(user_id, course.id),
         "overrides": overrides,
         "last_activity": max(moments) if moments else None,
     }
 
 
 def _has_certificate(user_id: int, course_id: str) -> bool:
-    try:
-        from lms_plugin.certification.services import latest_certificate
-    except ImportError:
-        return False
-    return latest_certificate(user_id, course_id) is not None
+    return providers.has_certificate(user_id, course_id)
 
 
 def compute(user_id: int, course: Any) -> CourseProgress:
-    """Recompute a trainee's progress from the records (no writes)."""
+    """Recompute a trainee's progress and hours by kind from the facts (no writes)."""
     facts = _facts(user_id, course)
     modules: list[ModuleProgress] = []
     previous_complete = True
-    hours = 0.0
+    by_kind = dict.fromkeys(CREDIT_KINDS, 0.0)
     waiting: list[str] = []
     for module in course.modules:
         lesson_ids = [lesson.id for lesson in module.lessons]
-        done = sum(1 for lid in lesson_ids if lid in facts["completed"])
+        lessons = lesson_evidence(course, module, facts)
         quiz_passed = module.quiz is None or module.quiz.id in facts["quiz_passed"]
         quiz_best = facts["quiz_best"].get(module.quiz.id) if module.quiz else None
         a_state = _assignment_state(user_id, module.assignment.id) if module.assignment else "none"
         if module.assignment and a_state in ("submitted", "needs_revision"):
             waiting.append(f"{module.id}:{a_state}")
-        needed = {"submitted": {"submitted", "passed", "failed"}, "passed": {"passed"}}
-        assignment_ok = module.assignment is None or a_state in needed.get(
-            course.assignment_completion, {"passed"}
-        )
         active = int(facts["active"].get(module.id, 0))
-        active_ok = active >= int(module.min_active_minutes) * 60
         override = module.id in facts["overrides"]
-        complete = override or (
-            done == len(lesson_ids) and quiz_passed and assignment_ok and active_ok
+        result = module_credit(
+            course,
+            module,
+            facts,
+            lessons=lessons,
+            quiz_passed=quiz_passed,
+            assignment_state=a_state,
+            active_ok=active >= int(module.min_active_minutes) * 60,
+            override=override,
         )
         started = any(lid in facts["opened"] for lid in lesson_ids) or (
             module.quiz and module.quiz.id in facts["quiz_best"]
         )
-        attendance = facts["attendance"].get(module.id)
         if module.kind == "refresher":
             unlocked = _has_certificate(user_id, course.id)
         else:
             unlocked = previous_complete or not course.sequential
-        if complete:
+        if result.complete:
             status = "complete"
         elif not unlocked and not started:
             status = "locked"
         else:
-            status = "in_progress" if started or done else "open"
-        credited = 0.0
+            status = "in_progress" if started or lessons.done else "open"
+        hours = dict.fromkeys(CREDIT_KINDS, 0.0)
         if module.kind != "refresher":
-            online = float(module.hours) - float(module.face_to_face_hours)
-            credited = online if complete else 0.0
-            if attendance is not None:
-                credited += min(float(attendance.hours), float(module.face_to_face_hours))
-            hours += credited
-            previous_complete = complete
+            hours = {kind: round(value, 2) for kind, value in result.hours.items()}
+            for kind, value in hours.items():
+                by_kind[kind] += value
+            previous_complete = result.unlocks_next
         modules.append(
             ModuleProgress(
                 module_id=module.id,
                 status=status,
-                lessons_done=done,
+                lessons_done=lessons.done,
                 lessons_total=len(lesson_ids),
                 quiz_best=quiz_best,
                 quiz_passed=bool(module.quiz is not None and quiz_passed),
                 assignment_state=a_state,
-                hours_credited=credited,
+                hours_credited=round(sum(hours.values()), 2),
                 active_seconds=active,
                 is_override=override,
-                attended=attendance is not None,
+                attended=result.live_hours > 0,
+                hours_by_kind=hours,
+                min_active_seconds=lessons.min_seconds,
+                lessons_short=lessons.short,
+                lessons_legacy=lessons.legacy,
+                live_hours=result.live_hours,
+                practicum_state=result.practicum_state,
+                unlocks_next=result.unlocks_next,
             )
         )
     return CourseProgress(
         course_id=course.id,
         modules=tuple(modules),
-        hours_credited=round(hours, 2),
+        hours_credited=round(sum(by_kind.values()), 2),
         hours_total=float(course.hours),
         active_seconds=sum(int(v) for v in facts["active"].values()),
         last_activity_at=facts["last_activity"],
         next_step=_next_step(course, modules, facts),
         waiting=tuple(waiting),
+        hours_by_kind={kind: round(value, 2) for kind, value in by_kind.items()},
+        hours_total_by_kind=course_hours_by_kind(course),
     )
 
 
@@ -240,8 +268,13 @@ def _next_step(
 
 
 def course_progress(user_id: int, course: Any) -> CourseProgress:
-    """The contract other features use (certification, dashboards)."""
-    return compute(user_id, course)
+    """The contract other features use (certification, dashboards). Computed once per GET
+    request: a page asks for it from several features (availability, sidebar, certificate)."""
+    if not request_cache.read_only_request():
+        return compute(user_id, course)
+    return request_cache.once(
+        request_cache.progress_key(user_id, course.id), lambda: compute(user_id, course)
+    )
 
 
 def store_summary(user_id: int, progress: CourseProgress) -> tuple[float | None, float]:
@@ -258,6 +291,8 @@ def store_summary(user_id: int, progress: CourseProgress) -> tuple[float | None,
     summary.active_seconds = progress.active_seconds
     summary.modules_complete = sum(1 for m in progress.modules if m.status == "complete")
     summary.last_activity_at = progress.last_activity_at
+    summary.hours_by_kind = dict(progress.hours_by_kind)
+    summary.little_time_modules = len(progress.little_active_time)
     existing = {
         row.module_id: row
         for row in db.session.scalars(
@@ -282,6 +317,9 @@ def store_summary(user_id: int, progress: CourseProgress) -> tuple[float | None,
         row.active_seconds = module.active_seconds
         row.hours_credited = module.hours_credited
         row.is_override = module.is_override
+        row.hours_by_kind = dict(module.hours_by_kind)
+        row.min_active_seconds = module.min_active_seconds
+        row.is_little_time = module.little_active_time
     db.session.flush()
     return summary.published_hours, progress.hours_credited
 
@@ -292,6 +330,7 @@ def on_progress_event(user_id: int, course_id: str) -> CourseProgress:
     from lms_plugin.progress.publishing import publish_progress
 
     course = get_course(course_id)
+    request_cache.forget(request_cache.progress_key(user_id, course_id))
     progress = compute(user_id, course)
     store_summary(user_id, progress)
     publish_progress(user_id, course, progress)
@@ -359,60 +398,6 @@ def mark_module_complete(
         reason,
         {"status": before.status if before else None},
         {"status": "complete"},
-    )
-    db.session.flush()
-    on_progress_event(user_id, course.id)
-
-
-def record_attendance(
-    actor: User,
-    user_id: int,
-    course: Any,
-    module_id: str,
-    hours: float,
-    session_date: date,
-    reason: str,
-) -> None:
-    """A trainer records attendance at a module's live workshop; audited with before/after."""
-    reason = _check_reason(reason)
-    module = course.module(module_id)
-    if float(module.face_to_face_hours) <= 0:
-        raise DomainError(_("This module has no face-to-face workshop."))
-    if not 0 < hours <= float(module.face_to_face_hours):
-        raise DomainError(_("Hours must be more than 0 and at most the workshop's length."))
-    row = db.session.scalar(
-        select(Attendance).where(
-            Attendance.user_id == user_id,
-            Attendance.course_id == course.id,
-            Attendance.module_id == module.id,
-        )
-    )
-    before: dict[str, object] = (
-        {"hours": row.hours, "date": row.session_date.isoformat()} if row else {}
-    )
-    if row is None:
-        row = Attendance(
-            user_id=user_id,
-            course_id=course.id,
-            module_id=module.id,
-            hours=hours,
-            session_date=session_date,
-        )
-        db.session.add(row)
-    row.hours = hours
-    row.session_date = session_date
-    row.recorded_by_id = actor.id
-    row.reason = reason
-    row.recorded_at = utcnow()
-    _audit(
-        actor,
-        user_id,
-        course.id,
-        module.id,
-        "attendance",
-        reason,
-        before,
-        {"hours": hours, "date": session_date.isoformat()},
     )
     db.session.flush()
     on_progress_event(user_id, course.id)

@@ -4,6 +4,9 @@ The page sends a beat every BEAT_SECONDS while it is visible and the trainee has
 keyboard or touch within the idle limit. Each beat credits the time since the user's previous beat
 from ANY tab, capped at MAX_GAP_SECONDS: two open tabs never count twice, and a pause (hidden tab,
 idle, closed laptop) credits nothing because no beats arrive.
+
+A beat from a lesson page names the lesson: the same credited seconds go to the module and to the
+lesson (lms_plugin.courses.models.LessonActiveTime), whose minimum unlocks "Mark as complete".
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
+from lms_plugin.courses.models import LessonActiveTime
 from lms_plugin.db import db
 from lms_plugin.progress.models import ActiveTime, HeartbeatState
 
@@ -32,7 +36,14 @@ def credit_for(previous: datetime | None, now: datetime) -> int:
 
 
 def record_heartbeat(
-    user_id: int, course_id: str, module_id: str, now: datetime, *, visible: bool, idle: bool
+    user_id: int,
+    course_id: str,
+    module_id: str,
+    now: datetime,
+    *,
+    visible: bool,
+    idle: bool,
+    lesson_id: str | None = None,
 ) -> int:
     """Credit active time for one beat; returns the seconds credited. Flushes.
 
@@ -74,8 +85,37 @@ def record_heartbeat(
             .values(seconds=ActiveTime.seconds + credited)
             .execution_options(synchronize_session=False)
         )
+        if lesson_id is not None:
+            _add_lesson_seconds(user_id, course_id, module_id, lesson_id, credited)
     db.session.flush()
     return credited
+
+
+def _add_lesson_seconds(
+    user_id: int, course_id: str, module_id: str, lesson_id: str, credited: int
+) -> None:
+    """Add the credited seconds to the lesson's row (added in SQL, never read-modify-written)."""
+    _insert_ignoring_duplicate(
+        LessonActiveTime,
+        {
+            "user_id": user_id,
+            "course_id": course_id,
+            "module_id": module_id,
+            "lesson_id": lesson_id,
+            "seconds": 0,
+            "is_legacy_completion": False,
+        },
+    )
+    db.session.execute(
+        update(LessonActiveTime)
+        .where(
+            LessonActiveTime.user_id == user_id,
+            LessonActiveTime.course_id == course_id,
+            LessonActiveTime.lesson_id == lesson_id,
+        )
+        .values(seconds=LessonActiveTime.seconds + credited)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _insert_ignoring_duplicate(model: Any, values: dict[str, Any]) -> None:

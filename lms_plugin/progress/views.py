@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+from functools import cache
 
 from flask import (
     Blueprint,
@@ -16,10 +18,12 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from lms_plugin import providers
 from lms_plugin.accounts.current import (
     CurrentLaunch,
     login_required,
@@ -27,11 +31,13 @@ from lms_plugin.accounts.current import (
     roles_required,
 )
 from lms_plugin.accounts.models import Membership, Role, User
+from lms_plugin.courses.content import CREDIT_KINDS
+from lms_plugin.courses.time_on_task import remaining_seconds, remaining_text
 from lms_plugin.csv_export import BOM, SafeCsv
 from lms_plugin.db import db, utcnow
 from lms_plugin.errors import DomainError
 from lms_plugin.progress import services
-from lms_plugin.progress.cohort import CohortQuery, cohort
+from lms_plugin.progress.cohort import CohortQuery, cohort, cohort_total
 from lms_plugin.progress.timekeeping import BEAT_SECONDS, IDLE_SECONDS, record_heartbeat
 
 bp = Blueprint("progress", __name__, url_prefix="/progress")
@@ -53,30 +59,24 @@ def dashboard() -> str:
     launch = require_launch()
     course = _course()
     progress = services.course_progress(launch.user.id, course)
-    certificate = None
-    try:
-        from lms_plugin.certification.services import certificate_state, latest_certificate
-
-        cert = latest_certificate(launch.user.id, course.id)
-        certificate = (cert, certificate_state(cert)) if cert else None
-    except ImportError:
-        pass
-    from lms_plugin.certification.missing import missing_requirements
-
-    valid = certificate is not None and certificate[1] == "valid"
+    overview = providers.certificate_overview(launch.user.id, course, progress)
     return render_template(
         "progress/dashboard.html",
         course=course,
         progress=progress,
-        certificate=certificate,
-        missing=[] if valid else missing_requirements(launch.user.id, course, progress),
+        certificate=overview["certificate"],
+        missing=overview["missing"],
     )
 
 
 @bp.post("/heartbeat")
 @login_required
 def heartbeat() -> tuple[Response, int]:
-    """One beat from a page: {module_id, visible, idle}. JSON in, JSON out."""
+    """One beat from a page: {module_id, lesson_id?, visible, idle}. JSON in, JSON out.
+
+    On a lesson page the answer also says how much active time the lesson still needs
+    (`remaining_seconds`, `remaining_text`): the page unlocks "Mark as complete" without a reload.
+    """
     launch = require_launch()
     data = request.get_json(silent=True)
     if not isinstance(data, dict) or not isinstance(data.get("module_id"), str):
@@ -85,8 +85,14 @@ def heartbeat() -> tuple[Response, int]:
         ), 400
     course = _course()
     module_id = data["module_id"][:64]
-    if module_id not in {m.id for m in course.modules}:
+    module = course.module(module_id)
+    if module is None:
         return jsonify({"error": "unknown_module", "message": "No such module."}), 404
+    lesson_id = data.get("lesson_id")
+    lesson = module.lesson(lesson_id) if isinstance(lesson_id, str) else None
+    if lesson_id is not None and lesson is None:
+        message = "No such lesson in this module."
+        return jsonify({"error": "unknown_lesson", "message": message}), 404
     credited = record_heartbeat(
         launch.user.id,
         course.id,
@@ -94,14 +100,23 @@ def heartbeat() -> tuple[Response, int]:
         utcnow(),
         visible=bool(data.get("visible", True)),
         idle=bool(data.get("idle", False)),
+        lesson_id=lesson.id if lesson else None,
     )
-    module = course.module(module_id)
-    if credited and module.min_active_minutes:
+    body: dict[str, object] = {
+        "credited": credited,
+        "beat_seconds": BEAT_SECONDS,
+        "idle_seconds": IDLE_SECONDS,
+    }
+    crossed = False
+    if lesson is not None:
+        remaining = remaining_seconds(launch.user.id, course, lesson)
+        crossed = bool(credited) and remaining == 0 and remaining + credited > 0
+        body["remaining_seconds"] = remaining
+        body["remaining_text"] = remaining_text(remaining) if remaining else ""
+    if credited and (module.min_active_minutes or crossed):
         services.on_progress_event(launch.user.id, course.id)
     db.session.commit()
-    return jsonify(
-        {"credited": credited, "beat_seconds": BEAT_SECONDS, "idle_seconds": IDLE_SECONDS}
-    ), 200
+    return jsonify(body), 200
 
 
 def _cohort_query(launch: CurrentLaunch, course_id: str) -> CohortQuery:
@@ -126,9 +141,31 @@ def cohort_page() -> str:
     """Every trainee of the course the trainer launched from, against every module."""
     launch = require_launch()
     course = _course()
-    query = _cohort_query(launch, course.id)
+    query = replace(_cohort_query(launch, course.id), page=_page(), per_page=COHORT_PAGE)
+    total = cohort_total(query)
+    pages = max(1, -(-total // COHORT_PAGE))
+    if query.page > pages:
+        query = replace(query, page=pages)
     rows = cohort(query)
-    return render_template("progress/cohort.html", course=course, rows=rows, query=query)
+    return render_template(
+        "progress/cohort.html",
+        course=course,
+        rows=rows,
+        query=query,
+        total=total,
+        pages=pages,
+        # the same few numbers (hours, quiz scores) recur in every row: format each once
+        format_decimal=cache(format_decimal),
+    )
+
+
+COHORT_PAGE = 100  # trainees per page of the matrix
+
+
+def _page() -> int:
+    """The page asked for (1 when missing or not a small positive number)."""
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < len(raw) <= 6 and int(raw) > 0 else 1
 
 
 @bp.get("/cohort.csv")
@@ -147,6 +184,8 @@ def cohort_csv() -> Response:
         "modules_complete",
         "last_activity",
         "stalled",
+        *(f"hours_{kind}" for kind in CREDIT_KINDS),
+        "little_time_modules",
     ]
     for module in course.modules:
         header += [f"{module.id}:status", f"{module.id}:quiz", f"{module.id}:minutes"]
@@ -160,6 +199,8 @@ def cohort_csv() -> Response:
             row.modules_complete,
             row.last_activity_at.isoformat() if row.last_activity_at else "",
             int(row.stalled),
+            *(f"{row.hours_by_kind.get(kind, 0):g}" for kind in CREDIT_KINDS),
+            row.little_time_modules,
         ]
         for module in course.modules:
             summary = row.modules.get(module.id)
@@ -229,39 +270,4 @@ def mark_complete(user_id: int) -> WerkzeugResponse:
         return redirect(url_for("progress.trainee", user_id=user.id))
     db.session.commit()
     flash(_("Module marked complete."), "success")
-    return redirect(url_for("progress.trainee", user_id=user.id))
-
-
-@bp.post("/trainee/<int:user_id>/attendance")
-@roles_required(Role.TRAINER)
-def attendance(user_id: int) -> WerkzeugResponse:
-    """Record attendance at a live workshop with a reason (audited)."""
-    launch = require_launch()
-    user = _trainee_of_context(launch, user_id)
-    course = _course()
-    module_id = request.form.get("module_id", "")
-    try:
-        hours = float(request.form.get("hours", "").replace(",", "."))
-        session_date = date.fromisoformat(request.form.get("session_date", ""))
-    except ValueError:
-        flash(_("Enter the hours as a number and the date of the workshop."), "danger")
-        return redirect(url_for("progress.trainee", user_id=user.id))
-    if module_id not in {m.id for m in course.modules}:
-        raise DomainError(_("Choose a module."))
-    try:
-        services.record_attendance(
-            launch.user,
-            user.id,
-            course,
-            module_id,
-            hours,
-            session_date,
-            request.form.get("reason", ""),
-        )
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        return redirect(url_for("progress.trainee", user_id=user.id))
-    db.session.commit()
-    flash(_("Attendance recorded."), "success")
     return redirect(url_for("progress.trainee", user_id=user.id))

@@ -43,9 +43,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The app on https://127.0.0.1:PORT (practice LMS) and https://localhost:PORT (the tool)."""
+    """The app on https://127.0.0.1:PORT (practice LMS) and https://localhost:PORT (the tool).
+
+    One per test module, each with a database of its own: the journeys of one module tell one
+    story in order; another module's trainees, submissions and exceptions never leak into it."""
     folder = tmp_path_factory.mktemp("live")
     cert, key = make_certificate(folder)
     port = free_port()

@@ -51,15 +51,14 @@ def _correct_answers(quiz: Any) -> dict[str, Any]:
 
 
 def complete_remaining_modules(app: Flask, sub: str, *, except_modules: tuple[str, ...]) -> None:
-    """Every core module's lessons, workshop, knowledge check and assignment done, as the services
-    record them: lessons completed, attendance recorded, a passed attempt, a submission graded and
-    released by the trainer."""
+    """Every core module done, as the services record it: lessons completed with their minimum
+    active time, a passed attempt, the assignment and the practicum journal graded and released by
+    the trainer, and every live session attended (scheduled, signed up, marked present)."""
     from lms_plugin.courses.quizzes import quiz_state, submit_attempt
-    from lms_plugin.courses.services import complete_lesson
     from lms_plugin.grading import services as grading
     from lms_plugin.grading.release import release
     from lms_plugin.grading.workflow import Marking, save_grade
-    from lms_plugin.progress.services import record_attendance
+    from tests.time_helpers import complete_with_time
 
     with app.app_context():
         course = get_course(COURSE)
@@ -72,18 +71,10 @@ def complete_remaining_modules(app: Flask, sub: str, *, except_modules: tuple[st
         for module in course.core_modules:
             if module.id in except_modules:
                 continue
-            for lesson in module.lessons:
-                complete_lesson(user.id, course, lesson, context_pk)
-            if module.face_to_face_hours:
-                record_attendance(
-                    trainer,
-                    user.id,
-                    course,
-                    module.id,
-                    float(module.face_to_face_hours),
-                    date.today(),
-                    "Részt vett a személyes foglalkozáson.",
-                )
+            for lesson in module.lessons:  # each with its minimum active time
+                complete_with_time(user.id, course, lesson, context_pk)
+            _attend_live_sessions(trainer, user.id, course, module, context_pk)
+            _pass_journal(trainer, user, course, module, context_pk)
             if module.quiz is not None and not quiz_state(user.id, course, module.quiz).passed:
                 submit_attempt(
                     user.id, course, module.quiz, _correct_answers(module.quiz), context_pk
@@ -109,7 +100,95 @@ def complete_remaining_modules(app: Flask, sub: str, *, except_modules: tuple[st
                 mark_ready=True,
             )
             release(trainer, [grade])
+        _send_course_evaluation(user.id, course, context_pk)
         db.session.commit()
+
+
+def _send_course_evaluation(user_id: int, course: Any, context_pk: int) -> None:
+    """The exit self-assessment and the anonymous survey (the certificate asks that they are
+    sent, not what they say); tests/browser/test_evaluation.py fills the forms in the browser."""
+    from lms_plugin.evaluation.models import EXIT
+    from lms_plugin.evaluation.services import assessments, submit_self_assessment
+    from lms_plugin.evaluation.survey import has_answered, submit_survey
+
+    evaluation = course.evaluation
+    if evaluation is None:
+        return
+    if evaluation.self_assessment and EXIT not in assessments(user_id, course.id):
+        top = max(level.value for level in evaluation.self_assessment.scale)
+        ratings = {s.id: top for s in evaluation.self_assessment.statements}
+        submit_self_assessment(user_id, course, EXIT, ratings)
+    if evaluation.survey and not has_answered(user_id, course.id):
+        best = max(level.value for level in evaluation.survey.scale)
+        answers: dict[str, int | str] = {
+            q.id: best for q in evaluation.survey.questions if q.kind == "scale"
+        }
+        submit_survey(user_id, course, context_pk, answers)
+
+
+def _attend_live_sessions(
+    trainer: Any, user_id: int, course: Any, module: Any, context_pk: int
+) -> None:
+    """Each live session of the module: a date yesterday, the trainee on it, marked present."""
+    from datetime import datetime, timedelta
+
+    from lms_plugin.live import services as live
+
+    for session in module.live_sessions:
+        start = (datetime.now(live.LOCAL_TZ) - timedelta(days=1)).replace(
+            hour=9, minute=0, second=0, microsecond=0, tzinfo=None
+        )
+        occurrence = live.schedule(
+            trainer,
+            context_pk,
+            course,
+            live.OccurrenceInput(
+                module_id=module.id,
+                session_id=session.id,
+                starts_local=start,
+                duration_minutes=int(session.hours * 60),
+                place="Pécs",
+                online_url="",
+                capacity=20,
+                note="",
+            ),
+        )
+        live.add_walk_in(trainer, occurrence, user_id)
+
+
+def _pass_journal(trainer: Any, user: Any, course: Any, module: Any, context_pk: int) -> None:
+    """The module's practicum journal: two dated entries, submitted, graded as passed, released."""
+    from datetime import date, timedelta
+
+    from lms_plugin.grading.release import release
+    from lms_plugin.grading.workflow import Marking, save_grade
+    from lms_plugin.journal import services as journal
+
+    if module.journal is None:
+        return
+    located = journal.find_journal(course, module.id)
+    today = date.today()
+    for days in (14, 7):
+        journal.save_entry(
+            user,
+            located,
+            entry_date=today - timedelta(days=days),
+            answers=["A foglalkozás terv szerint zajlott; a segítők aktívan részt vettek."]
+            * len(located.journal.entry_prompts),
+            title="Foglalkozás a segítőkkel",
+            today=today,
+        )
+    submitted = journal.submit_journal(user, context_pk, located, "hu")
+    rubric = located.grading.assignment.rubric
+    best = {c.id: max(range(len(c.levels)), key=lambda i, c=c: c.levels[i].points) for c in rubric}
+    grade = save_grade(
+        trainer,
+        submitted,
+        located.grading.assignment,
+        Marking(version=0, levels=best, feedback="Megfelelt.", outcome="pass"),
+        mark_ready=True,
+    )
+    release(trainer, [grade])
 
 
 def deliver_scores(app: Flask) -> None:
@@ -189,3 +268,20 @@ def qr_url_in_pdf(data: bytes) -> str:
                 if code.format == zxingcpp.BarcodeFormat.QRCode:
                     return str(code.text)
     raise AssertionError("no QR code found in the certificate PDF")
+
+
+def spend_lesson_time(app: Flask, sub: str, lesson_ids: list[str], short_by: int = 0) -> None:
+    """The trainee spent each lesson's minimum active time (less `short_by` seconds) on it, as the
+    page's heartbeats would have recorded it (a journey cannot wait 15 minutes per lesson)."""
+    from lms_plugin.courses.time_on_task import min_active_seconds
+    from tests.time_helpers import credit_lesson_time
+
+    with app.app_context():
+        course = get_course(COURSE)
+        user = _user(sub)
+        for lesson_id in lesson_ids:
+            lesson = course.lesson(lesson_id)
+            assert lesson is not None, lesson_id
+            needed = min_active_seconds(course, lesson) - short_by
+            credit_lesson_time(user.id, course, lesson, needed)
+        db.session.commit()

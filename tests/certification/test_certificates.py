@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import threading
 from datetime import timedelta
@@ -296,7 +297,41 @@ def test_register_csv_zip_and_authorisation(
 
     names = zipfile.ZipFile(io.BytesIO(archive.data)).namelist()
     assert len(names) == 1 and names[0].endswith(f"{cert.code}-hu.pdf")
-    response = client.post(f"/certificates/{cert.id}/revoke", data={"reason": "Duplicate record"})
+    response = client.post(
+        f"/certificates/{cert.id}/revoke", data={"reason": "Duplicate record", "confirm": "1"}
+    )
     assert response.status_code == 302
     db.session.refresh(cert)
     assert cert.revoked_reason == "Duplicate record"
+
+
+def test_the_pdf_names_the_hours_by_kind(
+    app_ctx: Flask,
+    client: FlaskClient,
+    holder,  # type: ignore[no-untyped-def]
+    rules_met,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 15: the certificate names the hours credited by kind (online, live, practicum)."""
+    from lms_plugin.progress import services as progress_services
+
+    real = progress_services.course_progress
+
+    def credited(user_id: int, course: object) -> object:
+        progress = real(user_id, course)
+        kinds = {"online": 14.5, "live": 9.0, "practicum": 4.0, "assignment": 2.5}
+        return dataclasses.replace(progress, hours_by_kind=kinds)
+
+    monkeypatch.setattr(progress_services, "course_progress", credited)
+    user, ctx = holder
+    cert = _issue(user.id)
+    assert cert.hours_by_kind == {"online": 14.5, "live": 9.0, "practicum": 4.0, "assignment": 2.5}
+    login(client, user, Role.TRAINEE, ctx)
+    texts = {}
+    for lang in ("hu", "en"):
+        pdf = client.get(f"/certificate/{cert.id}.pdf?lang={lang}")
+        texts[lang] = " ".join(PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text().split())
+    assert (
+        "online learning 14.5, live sessions 9, practicum 4, graded assignments 2.5" in texts["en"]
+    )
+    assert "online tanulás 14,5, élő foglalkozások 9" in texts["hu"]

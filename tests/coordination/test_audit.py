@@ -8,8 +8,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from lms_plugin.accounts.models import Role
-from lms_plugin.coordination import peer_helpers
 from lms_plugin.coordination.models import HelperAuditLog, PeerHelper
+from lms_plugin.coordination.peer_helpers import services as peer_helpers
 from lms_plugin.db import db
 from tests.conftest import login
 from tests.coordination.conftest import Org

@@ -9,7 +9,8 @@ from flask.testing import FlaskClient
 
 from lms_plugin.accounts.models import Role
 from lms_plugin.certification.models import Certificate
-from lms_plugin.coordination import certs, mentors
+from lms_plugin.coordination import certs
+from lms_plugin.coordination.mentors import services as mentors
 from lms_plugin.coordination.models import MentorProfile, Placement
 from lms_plugin.db import db, utcnow
 from lms_plugin.errors import DomainError

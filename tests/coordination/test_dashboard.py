@@ -6,11 +6,12 @@ import csv
 import io
 from datetime import date
 
-import pytest
 from flask.testing import FlaskClient
 
 from lms_plugin.accounts.models import Role
-from lms_plugin.coordination import dashboard, linking, peer_helpers
+from lms_plugin.coordination.dashboard import services as dashboard
+from lms_plugin.coordination.peer_helpers import linking
+from lms_plugin.coordination.peer_helpers import services as peer_helpers
 from lms_plugin.db import db
 from tests.conftest import Factory, login
 from tests.coordination.conftest import Org, issue_certificate
@@ -84,7 +85,7 @@ def test_dashboard_page_and_csv(org: Org, make: Factory, client: FlaskClient) ->
     response = client.get("/coordination/")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "<svg" in page and "style=" not in page
+    assert "vendor/chartjs/chart.umd.min.js" in page and "style=" not in page
     assert "Baranya Vármegyei SZC" in page and "schools with no mentor" in page
 
     response = client.get(
@@ -115,19 +116,25 @@ def test_helper_csv_export_is_streamed_and_complete(
     assert len(waiting.data.decode("utf-8-sig").strip().splitlines()) == 3  # header + 2
 
 
-def test_national_scale_page_lists_schools_needing_a_mentor(
-    org: Org, make: Factory, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+def test_drill_down_from_country_to_centre_to_school(
+    org: Org, make: Factory, client: FlaskClient
 ) -> None:
-    from lms_plugin.coordination import views
-
     _setup(org, make)
-    monkeypatch.setattr(views, "SCHOOL_ROWS", 1)
     login(client, org.coordinator, Role.COORDINATOR, org.context)
-    page = client.get("/coordination/").get_data(as_text=True)
-    assert "2 schools: choose a centre" in page
-    schools_table = page.split("2 schools: choose a centre")[1]
-    assert (
-        "Komlói Technikum" in schools_table and "Zipernowsky Károly Technikum" not in schools_table
-    )
-    filtered = client.get(f"/coordination/?centre={org.centre.id}").get_data(as_text=True)
-    assert "Zipernowsky Károly Technikum" in filtered.split("<h2>Schools</h2>")[1]
+    country = client.get("/coordination/").get_data(as_text=True)
+    assert "centres that need attention first" in country
+    assert f"centre={org.centre.id}" in country
+    centre = client.get(f"/coordination/?centre={org.centre.id}").get_data(as_text=True)
+    assert "schools that need attention first" in centre
+    assert 'class="breadcrumb-item"' in centre
+    komlo = org.schools[1]
+    school = client.get(f"/coordination/?school={komlo.id}").get_data(as_text=True)
+    assert "Coverage: Komlói Technikum" in school
+    assert f"/coordination/mentors?programme={org.programme.id}&amp;school={komlo.id}" in school
+    chart = client.get(f"/coordination/coverage.json?centre={org.centre.id}").get_json()
+    assert chart["labels"] and [d["label"] for d in chart["datasets"]] == [
+        "helpers linked",
+        "helpers waiting",
+    ]
+    assert client.get("/coordination/?centre=999999").status_code == 404
+    assert client.get("/coordination/?school=999999").status_code == 404

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from lms_plugin.coordination import dashboard, matching
+from lms_plugin.coordination.dashboard import services as dashboard
+from lms_plugin.coordination.matching import services as matching
 from lms_plugin.coordination.models import PeerHelper, Programme, School, TrainingCentre
 from lms_plugin.db import db
 

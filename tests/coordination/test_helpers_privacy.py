@@ -10,7 +10,6 @@ from flask.testing import FlaskClient
 from sqlalchemy import inspect, select
 
 from lms_plugin.accounts.models import Role
-from lms_plugin.coordination import linking, peer_helpers
 from lms_plugin.coordination.models import (
     BannedPair,
     HelperAuditLog,
@@ -19,6 +18,8 @@ from lms_plugin.coordination.models import (
     Programme,
     UnmatchedReason,
 )
+from lms_plugin.coordination.peer_helpers import linking
+from lms_plugin.coordination.peer_helpers import services as peer_helpers
 from lms_plugin.db import db
 from lms_plugin.errors import DomainError
 from tests.conftest import Factory, login
@@ -125,7 +126,9 @@ def test_erasure_leaves_nothing_identifying(org: Org, make: Factory, client: Fla
     helper = db.session.query(PeerHelper).one()
     helper_id = helper.id
     client.post(f"/coordination/helpers/{helper_id}/link", data={"mentor_id": mentor.id})
-    client.post(f"/coordination/helpers/{helper_id}/ban", data={"mentor_id": other.id})
+    client.post(
+        f"/coordination/helpers/{helper_id}/ban", data={"mentor_id": other.id, "confirm": "1"}
+    )
     db.session.add(UnmatchedReason(run_id=_run(org), helper_id=helper_id, reason="no_capacity"))
     db.session.commit()
 

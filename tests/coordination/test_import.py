@@ -8,8 +8,8 @@ import io
 from flask.testing import FlaskClient
 
 from lms_plugin.accounts.models import Role
-from lms_plugin.coordination import csv_org
 from lms_plugin.coordination.models import School, TrainingCentre
+from lms_plugin.coordination.organisation import csv_import as csv_org
 from lms_plugin.db import db
 from tests.conftest import login
 from tests.coordination.conftest import Org

@@ -9,8 +9,10 @@ from flask.testing import FlaskClient
 
 from lms_plugin.accounts.models import Role
 from lms_plugin.certification.models import Certificate
-from lms_plugin.coordination import linking, matching, peer_helpers
+from lms_plugin.coordination.matching import services as matching
 from lms_plugin.coordination.models import HelperLink, MatchRun, PeerHelper, UnmatchedReason
+from lms_plugin.coordination.peer_helpers import linking
+from lms_plugin.coordination.peer_helpers import services as peer_helpers
 from lms_plugin.db import db, utcnow
 from lms_plugin.errors import DomainError
 from tests.conftest import Factory, login

@@ -9,7 +9,7 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lms_plugin.coordination.matcher import (
+from lms_plugin.coordination.matching.matcher import (
     ALL_BANNED,
     NO_CAPACITY,
     NO_CERTIFIED_MENTOR,

@@ -66,7 +66,8 @@ def test_minimum_above_maximum_is_refused(org: Org, make: Factory, client: Flask
 def test_ending_a_placement_frees_the_helpers(org: Org, make: Factory, client: FlaskClient) -> None:
     from datetime import date
 
-    from lms_plugin.coordination import linking, peer_helpers
+    from lms_plugin.coordination.peer_helpers import linking
+    from lms_plugin.coordination.peer_helpers import services as peer_helpers
 
     mentor = org.mentor(make)
     helper = peer_helpers.create(
@@ -80,7 +81,9 @@ def test_ending_a_placement_frees_the_helpers(org: Org, make: Factory, client: F
     db.session.commit()
     placement = db.session.query(Placement).one()
     login(client, org.coordinator, Role.COORDINATOR, org.context)
-    response = client.post(f"/coordination/placements/{placement.id}/end")
+    asked = client.post(f"/coordination/placements/{placement.id}/end")
+    assert asked.status_code == 200 and "End the placement" in asked.get_data(as_text=True)
+    response = client.post(f"/coordination/placements/{placement.id}/end", data={"confirm": "1"})
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.query(Placement).one().status == "ended"

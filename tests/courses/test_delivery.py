@@ -47,6 +47,18 @@ def _answers(app: Flask, quiz: Quiz, *, right: bool = True) -> dict[str, str | l
     return form
 
 
+def _spend_minimum(app: Flask, user: User, course: Course, lesson_id: str) -> None:
+    """The lesson's minimum active time, as heartbeats would record it."""
+    from lms_plugin.db import db
+    from tests.time_helpers import credit_lesson_time
+
+    with app.app_context():
+        lesson = course.lesson(lesson_id)
+        assert lesson is not None
+        credit_lesson_time(user.id, course, lesson)
+        db.session.commit()
+
+
 def _submit_quiz(client: FlaskClient, data: dict[str, str | list[str]]) -> TestResponse:
     page = client.get("/course/basics/quiz")
     return client.post("/course/basics/quiz", data={**data, "csrf_token": _csrf(page)})
@@ -55,7 +67,7 @@ def _submit_quiz(client: FlaskClient, data: dict[str, str | list[str]]) -> TestR
 def test_trainee_completes_a_module_and_the_next_one_opens(
     app: Flask, client: FlaskClient, make: Factory, tiny: Course
 ) -> None:
-    _trainee(client, make)
+    user = _trainee(client, make)
     home = client.get("/course/")
     assert home.status_code == 200
     text = home.get_data(as_text=True)
@@ -70,8 +82,17 @@ def test_trainee_completes_a_module_and_the_next_one_opens(
     page = first.get_data(as_text=True)
     assert "First lesson" in page and "Lesson 1 of 2" in page
     assert 'rel="next" href="/course/basics/lessons/second"' in page
+    assert "minutes of active reading are left" in page  # 5 minutes declared: 3 left
+    refused = client.post(
+        "/course/basics/lessons/first/complete", data={"csrf_token": _csrf(first)}
+    )
+    assert refused.status_code == 409 and "cannot be marked complete yet" in refused.text
+    _spend_minimum(app, user, tiny, "first")
+    first = client.get("/course/basics/lessons/first")
+    assert "active reading" not in first.text
     done = client.post("/course/basics/lessons/first/complete", data={"csrf_token": _csrf(first)})
     assert done.status_code == 302 and done.location.endswith("/course/basics/lessons/second")
+    _spend_minimum(app, user, tiny, "second")
 
     second = client.get("/course/basics/lessons/second")
     page = second.get_data(as_text=True)

@@ -14,6 +14,7 @@ from lms_plugin.courses.content import get_course, reload_courses
 from lms_plugin.courses.models import CourseVersion, Enrolment, LessonProgress
 from lms_plugin.db import db
 from tests.conftest import Factory
+from tests.time_helpers import complete_with_time
 
 
 def _versions() -> list[CourseVersion]:
@@ -52,7 +53,7 @@ def test_changed_content_gets_a_new_version_and_removed_items_are_reported(
     course = get_course("tiny")
     basics = course.module("basics")
     assert basics is not None
-    services.complete_lesson(user.id, course, basics.lessons[1], context.id)  # "second"
+    complete_with_time(user.id, course, basics.lessons[1], context.id)  # "second"
     db.session.commit()
 
     _remove_second_lesson(tiny_dir / "tiny")

@@ -11,6 +11,10 @@ from flask import Flask
 from lms_plugin.courses.validator import check_courses
 from tests.courses.fixture_courses import broken_courses, broken_kinds, good_courses
 from tests.courses.test_quiz_fairness import EXPECTED_KEYS
+from tests.courses.time_format_cases import EXPECTED_TIME
+from tests.evaluation.format_cases import EXPECTED_EVALUATION
+from tests.journal.format_cases import EXPECTED_JOURNAL
+from tests.live.format_cases import EXPECTED_LIVE
 
 M1 = "tiny/modules/01-basics"
 M2 = "tiny/modules/02-practice"
@@ -63,6 +67,10 @@ EXPECTED: dict[str, list[tuple[str, int, str]]] = {
 }
 
 EXPECTED.update(EXPECTED_KEYS)  # rubric and quiz keys (must-pass, ranges, triggers, pools)
+EXPECTED.update(EXPECTED_TIME)  # time on task and hours by kind
+EXPECTED.update(EXPECTED_EVALUATION)  # course.yaml evaluation: (self-assessment, survey)
+EXPECTED.update(EXPECTED_LIVE)  # module.yaml live_sessions:
+EXPECTED.update(EXPECTED_JOURNAL)  # a module's journal.yaml
 
 
 def test_every_broken_fixture_has_an_expectation() -> None:
@@ -98,7 +106,17 @@ def test_check_json_shape(app: Flask, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     body = json.loads(result.output)
-    assert list(body) == ["courses"]
+    assert list(body) == ["courses", "warnings"]  # the legacy face_to_face_hours of 02-practice
+    assert [w["message"][:40] for w in body["warnings"]] == [
+        "face_to_face_hours (0.5) is the old way "
+    ]
+    minutes = body["courses"][0].pop("lesson_minutes")
+    assert [(m["lesson"], m["declared"], m["in_band"]) for m in minutes] == [
+        ("first", 5, True),
+        ("second", 10, True),
+        ("third", 15, True),
+        ("renewal", 20, True),
+    ]
     assert body["courses"] == [
         {
             "id": "tiny",

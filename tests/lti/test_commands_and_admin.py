@@ -207,7 +207,11 @@ def test_admin_grants_and_revokes_coordinator_rights(client: FlaskClient, make: 
     assert db.session.get(User, teacher.id).is_coordinator  # type: ignore[union-attr]
     listed = client.get("/admin/coordinators").get_data(as_text=True)
     assert "Tóth Eszter" in listed and "Revoke" in listed
-    client.post(f"/admin/coordinators/{teacher.id}", data={"grant": "0"})
+    asked = client.post(f"/admin/coordinators/{teacher.id}", data={"grant": "0"})
+    assert "btn btn-danger" in asked.get_data(as_text=True)  # a confirmation step first
+    db.session.expire_all()
+    assert db.session.get(User, teacher.id).is_coordinator  # type: ignore[union-attr]
+    client.post(f"/admin/coordinators/{teacher.id}", data={"grant": "0", "confirm": "1"})
     db.session.expire_all()
     assert not db.session.get(User, teacher.id).is_coordinator  # type: ignore[union-attr]
     platform = db.session.get(Platform, ctx.platform_id)

@@ -59,9 +59,9 @@ def ready_submission(sub: str, trainer_sub: str, before_module: str, assignment_
     `assignment_module`; the trainer marked it with the best rubric levels, READY (not released).
     Returns the submission id."""
     from lms_plugin.courses.quizzes import quiz_state, submit_attempt
-    from lms_plugin.courses.services import complete_lesson
     from lms_plugin.grading import services as grading
     from lms_plugin.grading.workflow import Marking, save_grade
+    from tests.time_helpers import complete_with_time
 
     course = get_course(COURSE)
     user = _user(sub)
@@ -71,7 +71,7 @@ def ready_submission(sub: str, trainer_sub: str, before_module: str, assignment_
     module = course.module(assignment_module)
     assert first is not None and module is not None
     for lesson in first.lessons:
-        complete_lesson(user.id, course, lesson, pk)
+        complete_with_time(user.id, course, lesson, pk)  # with the lesson's minimum time
     if first.quiz is not None and not quiz_state(user.id, course, first.quiz).passed:
         submit_attempt(user.id, course, first.quiz, _answers(first.quiz, True), pk)
     assignment = module.assignment

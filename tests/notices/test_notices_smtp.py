@@ -7,7 +7,7 @@ import re
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
@@ -327,3 +327,51 @@ def test_under_make_run_mail_lands_in_the_practice_mailbox(
     assert one_round(app).sent == 1
     page = client.get("/notices/mailbox").get_data(as_text=True)
     assert "anna@example.hu" in page and "Folytassa a képzést" in page
+
+
+def test_the_day_before_a_live_session_its_trainees_are_reminded(
+    app: Flask, make: Factory, inbox: Inbox
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    from lms_plugin.live.models import LiveOccurrence, LiveSignup
+
+    budapest = ZoneInfo("Europe/Budapest")
+    tomorrow = utcnow().astimezone(budapest).date() + timedelta(days=1)
+    starts = datetime(tomorrow.year, tomorrow.month, tomorrow.day, 14, 30, tzinfo=budapest)
+    context = make.context()
+    coming = make.user(context, Role.TRAINEE, email="jon@example.org", preferred_language="en")
+    later = make.user(context, Role.TRAINEE, email="kesobb@example.hu")
+    dates = {}
+    for key, when, cancelled in (
+        ("tomorrow", starts, False),
+        ("next week", starts + timedelta(days=7), False),
+        ("cancelled", starts + timedelta(hours=2), True),
+    ):
+        occurrence = LiveOccurrence(
+            context_pk=context.id,
+            course_id=COURSE,
+            module_id="encountering",
+            session_id="listening-triads",
+            starts_at=when,
+            duration_minutes=180,
+            place="Pécs, Zipernowsky Technikum, 12-es terem",
+            capacity=12,
+            is_cancelled=cancelled,
+        )
+        db.session.add(occurrence)
+        db.session.flush()
+        dates[key] = occurrence
+    db.session.add(LiveSignup(occurrence_id=dates["tomorrow"].id, user_id=coming.id))
+    db.session.add(LiveSignup(occurrence_id=dates["cancelled"].id, user_id=coming.id))
+    db.session.add(LiveSignup(occurrence_id=dates["next week"].id, user_id=later.id))
+    db.session.commit()
+
+    assert one_round(app).sent == 1
+    (mail,) = inbox.to("jon@example.org")
+    assert mail["Subject"].strip().startswith("Tomorrow:")
+    text = body(mail)
+    assert "14:30" in text or "2:30" in text
+    assert "Zipernowsky" in text
+    assert inbox.to("kesobb@example.hu") == []
+    assert one_round(app).sent == 0

@@ -8,12 +8,13 @@ from flask_babel import force_locale
 
 from lms_plugin.accounts.models import Role, User
 from lms_plugin.certification.missing import missing_requirements
-from lms_plugin.courses import quizzes, services
+from lms_plugin.courses import quizzes
 from lms_plugin.courses.content import Course, get_course, localized
 from lms_plugin.db import db
 from lms_plugin.progress.services import mark_module_complete
 from tests.conftest import Factory, login
 from tests.courses.conftest import tiny, tiny_dir  # noqa: F401 - the tiny course fixtures
+from tests.time_helpers import complete_with_time
 
 PAGES = ("/", "/progress/", "/certificate")
 
@@ -28,7 +29,7 @@ def _trainee_with_modules_done_but_check_failed(
     basics = course.module(module_id)
     assert basics is not None and basics.quiz is not None
     for lesson in basics.lessons:
-        services.complete_lesson(user.id, course, lesson, None)
+        complete_with_time(user.id, course, lesson, None)
     quizzes.submit_attempt(user.id, course, basics.quiz, {}, None)  # every answer wrong
     for module in course.core_modules:
         mark_module_complete(trainer, user.id, course, module.id, "completed on paper")

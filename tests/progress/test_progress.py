@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -12,12 +12,22 @@ from sqlalchemy import select
 
 from lms_plugin.accounts.models import Membership, Role
 from lms_plugin.courses.content import get_course
+from lms_plugin.courses.credit_format import hours_by_kind
 from lms_plugin.courses.models import LessonProgress, QuizAttempt
 from lms_plugin.db import db, utcnow
 from lms_plugin.errors import DomainError
 from lms_plugin.progress import services
-from lms_plugin.progress.models import ActiveTime, ProgressAudit
+from lms_plugin.progress.models import ActiveTime, CourseSummary, ProgressAudit
 from tests.conftest import Factory, login
+from tests.time_helpers import credit_lesson_time
+
+
+def live_hours(module) -> float:  # type: ignore[no-untyped-def]
+    return hours_by_kind(module)["live"]
+
+
+def not_live(module) -> float:  # type: ignore[no-untyped-def]
+    return float(module.hours) - live_hours(module)
 
 
 @pytest.fixture
@@ -34,6 +44,7 @@ def assignments_submitted(monkeypatch: pytest.MonkeyPatch) -> None:
 def finish_module(user_id: int, course, module) -> None:  # type: ignore[no-untyped-def]
     now = utcnow()
     for lesson in module.lessons:
+        credit_lesson_time(user_id, course, lesson)
         db.session.add(
             LessonProgress(
                 user_id=user_id,
@@ -79,7 +90,7 @@ def test_module_hours_credited_when_complete_and_next_opens(
     progress = services.course_progress(user.id, course)
     assert progress.module(first.id).status == "complete"
     assert progress.module(second.id).status == "open"
-    assert progress.hours_credited == first.hours - first.face_to_face_hours
+    assert progress.hours_credited == not_live(first)
 
 
 def test_half_finished_module_credits_nothing(app_ctx: Flask, make: Factory, course) -> None:  # type: ignore[no-untyped-def]
@@ -102,51 +113,39 @@ def test_half_finished_module_credits_nothing(app_ctx: Flask, make: Factory, cou
     assert progress.hours_credited == 0
 
 
-def test_face_to_face_hours_need_attendance(app_ctx: Flask, make: Factory, course) -> None:  # type: ignore[no-untyped-def]
-    module = next(m for m in course.core_modules if m.face_to_face_hours)
-    trainer = make.user(None, Role.TRAINER)
+def test_live_hours_come_only_from_live_session_facts(
+    app_ctx: Flask, make: Factory, course, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    module = next(m for m in course.core_modules if live_hours(m))
     user = make.user(make.context(), Role.TRAINEE)
     for m in course.core_modules:
         finish_module(user.id, course, m)
         if m.id == module.id:
             break
-    before = services.course_progress(user.id, course).hours_credited
-    with pytest.raises(DomainError):
-        services.record_attendance(
-            trainer, user.id, course, module.id, 99, date.today(), "Workshop 1"
-        )
-    services.record_attendance(
-        trainer,
-        user.id,
-        course,
-        module.id,
-        module.face_to_face_hours,
-        date.today(),
-        "Workshop in Pécs",
-    )
-    after = services.course_progress(user.id, course).hours_credited
-    assert after - before == pytest.approx(module.face_to_face_hours)
+    before = services.course_progress(user.id, course)
+    assert before.module(module.id).hours_by_kind["live"] == 0
+    attended = {module.id: live_hours(module) + 5}  # more than declared counts as declared
+    monkeypatch.setattr(services, "attended_hours", lambda user_id, course_id: attended)
+    after = services.course_progress(user.id, course)
+    assert after.hours_credited - before.hours_credited == pytest.approx(live_hours(module))
+    assert after.module(module.id).hours_by_kind["live"] == pytest.approx(live_hours(module))
+    assert after.hours_by_kind["live"] == pytest.approx(live_hours(module))
 
 
-def test_all_modules_and_attendance_make_thirty_hours(
-    app_ctx: Flask, make: Factory, course
+def test_all_modules_and_live_sessions_make_thirty_hours(
+    app_ctx: Flask, make: Factory, course, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    trainer = make.user(None, Role.TRAINER)
     user = make.user(make.context(), Role.TRAINEE)
     for module in course.core_modules:
         finish_module(user.id, course, module)
-        if module.face_to_face_hours:
-            services.record_attendance(
-                trainer,
-                user.id,
-                course,
-                module.id,
-                module.face_to_face_hours,
-                date.today(),
-                "Attended",
-            )
+    attended = {m.id: live_hours(m) for m in course.core_modules}
+    monkeypatch.setattr(services, "attended_hours", lambda user_id, course_id: attended)
+    states = {m.id: "passed" for m in course.core_modules}
+    monkeypatch.setattr(services, "journal_states", lambda user_id, course_id: states)
+    monkeypatch.setattr(services, "_assignment_state", lambda user_id, assignment_id: "passed")
     progress = services.course_progress(user.id, course)
     assert progress.hours_credited == pytest.approx(course.hours) == pytest.approx(30)
+    assert sum(progress.hours_by_kind.values()) == pytest.approx(30)
 
 
 def test_minimum_active_time_rule(app_ctx: Flask, make: Factory, course) -> None:  # type: ignore[no-untyped-def]
@@ -205,7 +204,14 @@ def test_cohort_shows_roster_only_trainee_and_flags_stalled(
     assert "Kovács Anna" in page and "Balogh Bence" in page, page[page.find("<main") :][:3000]
     assert "never launched" in page, page[page.find("Balogh") - 300 :][:800]
     stalled = client.get("/progress/cohort?stalled=1").get_data(as_text=True)
-    assert "Balogh Bence" in stalled and "Kovács Anna" not in stalled
+    # Issue 17: not having started is not "stalled"; starting and then stopping is.
+    assert "Balogh Bence" not in stalled and "Kovács Anna" not in stalled
+    summary = db.session.scalar(select(CourseSummary).where(CourseSummary.user_id == active.id))
+    assert summary is not None
+    summary.last_activity_at = utcnow() - timedelta(days=30)
+    db.session.commit()
+    stalled = client.get("/progress/cohort?stalled=1").get_data(as_text=True)
+    assert "Kovács Anna" in stalled and "Balogh Bence" not in stalled
     csv_text = client.get("/progress/cohort.csv?sort=hours&dir=desc").get_data(as_text=True)
     lines = csv_text.lstrip("\ufeff").splitlines()
     assert lines[0].startswith("name,launched,hours_credited")
@@ -248,7 +254,7 @@ def test_dashboard_shows_hours_and_next_step(
     db.session.commit()
     login(client, user, Role.TRAINEE, ctx, lang="en")
     page = client.get("/progress/").get_data(as_text=True)
-    hours = course.core_modules[0].hours - course.core_modules[0].face_to_face_hours
+    hours = not_live(course.core_modules[0])
     assert f"{hours:g} of 30 hours credited" in page, page[page.find("<main") :][:1500]
     assert "Next step" in page
     assert (utcnow() - timedelta(days=1)).year >= 2026

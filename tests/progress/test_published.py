@@ -19,6 +19,7 @@ from lms_plugin.db import db, utcnow
 from lms_plugin.practice.models import PracticeLineItem, PracticeScore
 from lms_plugin.progress import services
 from tests.practice_platform import BASE, PracticeLms, run_launch
+from tests.time_helpers import credit_lesson_time
 
 
 def _scores(practice_lms: PracticeLms, resource_id: str) -> list[PracticeScore]:
@@ -48,6 +49,7 @@ def test_course_hours_and_certificate_reach_the_gradebook(
     first = course.core_modules[0]
     now = utcnow()
     for lesson in first.lessons:
+        credit_lesson_time(anna.id, course, lesson)
         db.session.add(
             LessonProgress(
                 user_id=anna.id,

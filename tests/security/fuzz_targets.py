@@ -370,7 +370,6 @@ FORMS: dict[str, tuple[str, tuple[str, ...]]] = {
         ("version", "feedback", "outcome", "level-criterion", "comment-criterion"),
     ),
     "/grading/release": ("trainer", ("confirm", "ids")),
-    "/progress/trainee/{anna}/attendance": ("trainer", ("module_id", "date", "hours", "note")),
     "/progress/trainee/{anna}/complete": ("trainer", ("module_id", "reason")),
     "/certificates/{bela_cert}/revoke": ("coordinator", ("reason",)),
     "/coordination/helpers/new": (

@@ -40,6 +40,7 @@ SCOPED = COORDINATORS | {"centre_coordinator", "coordinator_b", "admin_b"}
 WHOLE_PROGRAMME = SCOPED - {"centre_coordinator"}
 NO_COURSE_COORDINATORS = frozenset({"centre_coordinator", "ungranted_coordinator", "coordinator_b"})
 ADMINS = frozenset({"admin", "tool_admin"})  # acting on tenant A's registrations and people
+MENTORS = frozenset({"trainee", "other_trainee"})  # teachers holding a mentor profile
 ADMIN_PAGES = ADMINS | {"admin_b"}  # admin pages listing the viewer's own tenant
 
 # Kinds that are not role-gated pages.
@@ -75,6 +76,8 @@ def roles(allowed: frozenset[str], may_404: bool = False, **params: str) -> Rule
 
 SUBMISSION = {"submission_id": "anna_submission"}
 COURSE_PAGE = {"module_id": "module_id"}
+LIVE_DATE = {"occurrence_id": "=999999"}
+LIVE_VIEWERS = TRAINERS | MENTORS  # trainees and trainers of a course
 
 POLICY: dict[str, Rule] = {
     # main, accounts
@@ -108,6 +111,11 @@ POLICY: dict[str, Rule] = {
     ),
     "courses.open_early": roles(TRAINER_OF_ANNA - {"tool_admin"}, user_id="anna"),
     "courses.image": roles(LAUNCHED, may_404=True, module_id="module_id", filename="=nope.png"),
+    # Materials and the glossary: trainees and trainers of a course (a material of a locked
+    # module gives trainees the "Available when" page).
+    "courses.materials": roles(LAUNCHED),
+    "courses.glossary": roles(LAUNCHED),
+    "courses.material_download": roles(LAUNCHED, material_id="=glossary", lang="=hu", fmt="=pdf"),
     # progress
     "progress.dashboard": roles(LAUNCHED),
     "progress.heartbeat": roles(LAUNCHED),
@@ -115,7 +123,39 @@ POLICY: dict[str, Rule] = {
     "progress.cohort_csv": roles(TRAINERS),
     "progress.trainee": roles(TRAINER_OF_ANNA - {"tool_admin"}, user_id="anna"),
     "progress.mark_complete": roles(TRAINER_OF_ANNA - {"tool_admin"}, user_id="anna"),
-    "progress.attendance": roles(TRAINER_OF_ANNA - {"tool_admin"}, user_id="anna"),
+    # evaluation: the trainee's own self-assessments and survey; the trainer's course
+    "evaluation.index": roles(LAUNCHED),
+    "evaluation.self_assessment": roles(LAUNCHED, phase="=entry"),
+    "evaluation.survey_form": roles(LAUNCHED),
+    "evaluation.cohort": roles(TRAINERS),
+    "evaluation.trainee": roles(TRAINER_OF_ANNA - {"tool_admin"}, user_id="anna"),
+    "evaluation.survey_results": roles(TRAINERS),
+    # live sessions: trainers run the dates of their launched course; trainees of that course sign
+    # up (a date of another course, or one that does not exist: 404)
+    "live.index": roles(LIVE_VIEWERS),
+    "live.schedule": roles(TRAINERS),
+    "live.edit": roles(TRAINERS, may_404=True, **LIVE_DATE),
+    "live.cancel": roles(TRAINERS, may_404=True, **LIVE_DATE),
+    "live.register": roles(TRAINERS, may_404=True, **LIVE_DATE),
+    "live.walk_in": roles(TRAINERS, may_404=True, **LIVE_DATE),
+    "live.sign_up": roles(MENTORS, may_404=True, **LIVE_DATE),
+    "live.withdraw": roles(MENTORS, may_404=True, **LIVE_DATE),
+    "live.calendar": roles(LAUNCHED, may_404=True, **LIVE_DATE),
+    # practicum journal: each launched person's own entries (the seeded course has no journal: 404;
+    # another trainee's entry: 404, tests/journal)
+    "journal.page": roles(LAUNCHED, may_404=True, **COURSE_PAGE),
+    "journal.edit": roles(LAUNCHED, may_404=True, entry_id="=999999", **COURSE_PAGE),
+    "journal.add": roles(LAUNCHED, may_404=True, **COURSE_PAGE),
+    "journal.update": roles(LAUNCHED, may_404=True, entry_id="=999999", **COURSE_PAGE),
+    "journal.delete": roles(LAUNCHED, may_404=True, entry_id="=999999", **COURSE_PAGE),
+    "journal.submit": roles(LAUNCHED, may_404=True, **COURSE_PAGE),
+    "journal.reflect": roles(
+        LAUNCHED,
+        may_404=True,
+        module_id="module_id",
+        lesson_id="lesson_id",
+        prompt_id="=reflection-1",
+    ),
     # grading: trainees' side
     "grading.my_submissions": roles(LAUNCHED),
     "grading.assignment": roles(LAUNCHED, assignment_id="assignment_id"),
@@ -173,6 +213,7 @@ POLICY: dict[str, Rule] = {
     "coordination.mentor_view": roles(LAUNCHED),
     "coordination.dashboard": roles(SCOPED),
     "coordination.dashboard_csv": roles(SCOPED),
+    "coordination.dashboard_json": roles(SCOPED),
     "coordination.audit_log": roles(SCOPED),
     "coordination.helpers": roles(SCOPED),
     "coordination.helpers_export": roles(SCOPED),
@@ -188,14 +229,33 @@ POLICY: dict[str, Rule] = {
     "coordination.match_publish": roles(SCOPED, may_404=True, run_id="=999999"),
     "coordination.match_discard": roles(SCOPED, may_404=True, run_id="=999999"),
     "coordination.mentors": roles(SCOPED),
+    "coordination.placements": roles(SCOPED),
     "coordination.mentor_detail": roles(COORDINATORS, mentor_id="mentor"),
     "coordination.place": roles(COORDINATORS, mentor_id="mentor"),
     "coordination.end_placement": roles(COORDINATORS, placement_id="placement"),
     "coordination.create_programme": roles(SCOPED),
     "coordination.schools": roles(SCOPED),
+    "coordination.schools_lookup": roles(SCOPED),
     "coordination.schools_export": roles(SCOPED),
     "coordination.import_preview": roles(WHOLE_PROGRAMME),
     "coordination.import_confirm": roles(WHOLE_PROGRAMME),
+    # service year: the mentors' logbook (Anna and Béla hold mentor profiles), coordinators' counts
+    "service.logbook": roles(LAUNCHED),
+    "service.privacy": roles(LAUNCHED),
+    "service.session_new": roles(MENTORS),
+    "service.meeting_new": roles(MENTORS),
+    "service.summary": roles(MENTORS),
+    "service.referrals": roles(MENTORS),
+    "service.referral_status": roles(MENTORS, may_404=True, referral_id="=999999"),
+    "service.referral_overview": roles(SCOPED | {"ungranted_coordinator"}),
+    "service.school_contacts": roles(COORDINATORS, school_id="school"),
+    "service.contact_delete": roles(SCOPED, may_404=True, contact_id="=999999"),
+    "service.helper_export": roles(COORDINATORS, helper_id="helper"),
+    "service.outcomes_dashboard": roles(SCOPED),
+    "service.outcome_entry": roles(SCOPED, may_404=True),  # ?school= names the school
+    "service.outcomes_import": roles(SCOPED),
+    "service.outcomes_import_confirm": roles(SCOPED),
+    "service.report": roles(SCOPED),
     # admin
     "admin.platforms": roles(ADMIN_PAGES),
     "admin.platform_active": roles(ADMINS, platform_id="platform"),

@@ -1,5 +1,5 @@
 """Item 12: the same change sent at the same moment by several people (or tabs) — a module marked
-complete, attendance, a ban, a placement — is stored once; the others get a 409 page that says
+complete, a ban, a placement — is stored once; the others get a 409 page that says
 what happened (or, if they came late enough to see the first, the usual answer), never a 500."""
 
 from __future__ import annotations
@@ -66,30 +66,6 @@ def test_concurrent_module_overrides_store_one(app: Flask, world: World) -> None
         assert _count(ModuleOverride, ModuleOverride.module_id == module.id) == 1
 
 
-def test_concurrent_attendance_is_recorded_once(app: Flask, world: World) -> None:
-    from lms_plugin.progress.models import Attendance
-
-    anna = world.ids["anna"]
-    module = next(m for m in get_course("mentor-30h").modules if m.face_to_face_hours > 0)
-    for _round in range(3):
-        db.session.execute(delete(Attendance))
-        db.session.commit()
-        _race(
-            app,
-            world,
-            "trainer",
-            f"/progress/trainee/{anna}/attendance",
-            {
-                "module_id": module.id,
-                "hours": "1",
-                "session_date": "2026-03-02",
-                "reason": "signed the sheet",
-            },
-            ("recorded attendance",),
-        )
-        assert _count(Attendance, Attendance.module_id == module.id) == 1
-
-
 def test_concurrent_bans_store_one_pair(app: Flask, world: World) -> None:
     from lms_plugin.coordination.models import BannedPair
 
@@ -101,7 +77,7 @@ def test_concurrent_bans_store_one_pair(app: Flask, world: World) -> None:
             world,
             "coordinator",
             f"/coordination/helpers/{world.ids['helper']}/ban",
-            {"mentor_id": str(world.ids["mentor"])},
+            {"mentor_id": str(world.ids["mentor"]), "confirm": "1"},
             ("banned",),
         )
         assert _count(BannedPair) == 1

@@ -74,6 +74,12 @@ def test_double_click_creates_one_helper(app: Flask, world: World) -> None:
 def test_a_new_form_adds_another_helper(app: Flask, world: World) -> None:
     """The token guards against the same form twice, not against two helpers of one name."""
     client = world.client(app, "coordinator")
-    for token in ("first-form-token-aaaa", "second-form-token-bbbb"):
-        assert client.post("/coordination/helpers/new", data=_form(world, token)).status_code == 302
+    first = client.post("/coordination/helpers/new", data=_form(world, "first-form-token-aaaa"))
+    assert first.status_code == 302
+    # Same school, year, first name and initial: a warning first (issue 18), then a choice.
+    second = dict(_form(world, "second-form-token-bbbb"))
+    warned = client.post("/coordination/helpers/new", data=second)
+    assert warned.status_code == 409 and _helpers_named("Zoé K.") == 1
+    second["confirm_duplicate"] = "1"
+    assert client.post("/coordination/helpers/new", data=second).status_code == 302
     assert _helpers_named("Zoé K.") == 2

@@ -18,7 +18,9 @@ def test_an_admin_revoking_a_coordinator_ends_their_rights_on_the_next_request(
     coordinator = world.client(app, "coordinator")
     assert coordinator.get("/coordination/helpers", base_url=BASE).status_code == 200
     admin = world.client(app, "admin")
-    revoked = admin.post(f"/admin/coordinators/{world.ids['coord']}", data={"grant": "0"})
+    revoked = admin.post(
+        f"/admin/coordinators/{world.ids['coord']}", data={"grant": "0", "confirm": "1"}
+    )
     assert revoked.status_code == 302
     # The same browser, the same (still signed, still unexpired) cookie: the rights are gone.
     again = coordinator.get("/coordination/helpers", base_url=BASE)

@@ -71,6 +71,7 @@
       if (suggestion && shown) {
         var key = total >= passMark && !blocked ? "pass" : (lastAttempt ? "fail" : "needs_revision");
         shown.textContent = suggestion.getAttribute("data-label-" + key) || key;
+        followSuggestion(key);
       }
       if (rulesBox) {
         // The server's list names each rule; a change made here is summarised until saved.
@@ -84,11 +85,44 @@
         }
       }
     }
+    // The outcome the rubric suggests is preselected (by the server) and follows the levels
+    // until the marker chooses an outcome themselves.
+    var outcomeSet = form.querySelector("fieldset.outcome");
+    var following = outcomeSet && outcomeSet.dataset.preselected === "true";
+    function followSuggestion(key) {
+      if (!following || !outcomeSet) { return; }
+      var radio = outcomeSet.querySelector("input.outcome-radio[value='" + key + "']");
+      if (radio && !radio.disabled) { radio.checked = true; }
+    }
     form.addEventListener("change", function (event) {
       dirty = true;
       var target = event.target;
+      if (target.classList.contains("outcome-radio") && event.isTrusted) {
+        following = false;
+        var note = form.querySelector(".outcome-preselected-note");
+        if (note) { note.classList.add("d-none"); }
+      }
       if (target.classList.contains("level-radio") || target.classList.contains("trigger-check") ||
           target.classList.contains("points-input")) { recompute(); }
+    });
+    // Keyboard: with the focus on a level of a criterion, a digit chooses that level (1 = the
+    // lowest) and moves on to the next criterion. Only there: elsewhere digits are typed, and
+    // screen readers' single-key commands are untouched.
+    form.addEventListener("keydown", function (event) {
+      var target = event.target;
+      if (!target.classList || !target.classList.contains("level-radio")) { return; }
+      if (event.altKey || event.ctrlKey || event.metaKey || !/^[1-9]$/.test(event.key)) { return; }
+      var set = target.closest("fieldset.criterion");
+      var choice = set && set.querySelector(".level-radio[data-key='" + event.key + "']");
+      if (!choice) { return; }
+      event.preventDefault();
+      choice.checked = true;
+      choice.dispatchEvent(new Event("change", { bubbles: true }));
+      var sets = Array.prototype.slice.call(form.querySelectorAll("fieldset.criterion"));
+      var after = sets[sets.indexOf(set) + 1];
+      var focusTo = after ? (after.querySelector(".level-radio:checked") ||
+                             after.querySelector(".level-radio")) : form.querySelector("#feedback");
+      (focusTo || choice).focus();
     });
     form.addEventListener("input", function () { dirty = true; });
     form.addEventListener("submit", function () { dirty = false; });
@@ -96,6 +130,26 @@
       if (dirty) { event.preventDefault(); event.returnValue = ""; }
     });
     recompute();
+  });
+
+  // --- A refused save: the first field at fault gets the focus (its message is beside it) ----
+  var firstError = document.querySelector("form.grade-form .field-error");
+  if (firstError) {
+    var owner = firstError.closest("fieldset, .criterion") || firstError.parentNode;
+    var field = owner && owner.querySelector(".is-invalid");
+    if (field) { field.focus(); }
+  }
+
+  // --- Phones: the rubric folds away to read the submission ----------------------------------
+  document.querySelectorAll(".rubric-toggle").forEach(function (button) {
+    var body = document.getElementById(button.getAttribute("aria-controls"));
+    if (!body) { return; }
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") === "true";
+      button.setAttribute("aria-expanded", open ? "false" : "true");
+      body.classList.toggle("is-collapsed", open);
+      button.textContent = open ? button.dataset.labelShow : button.dataset.labelHide;
+    });
   });
 
   // --- Comment bank: insert into the last used comment box; add and delete without leaving -----

@@ -1,0 +1,1 @@
+"""The audit log of every read and change of a peer helper's data."""

@@ -1,0 +1,1 @@
+"""Coverage figures: country, centre and school."""

@@ -1,0 +1,1 @@
+"""Demo data sets: the pilot and the national scale."""

@@ -1,0 +1,1 @@
+"""The matcher (pure, `matcher.py`), its drafts, review and publication."""

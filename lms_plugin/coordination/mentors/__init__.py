@@ -1,0 +1,1 @@
+"""The mentor pool and placements at schools, with the certificate gate."""

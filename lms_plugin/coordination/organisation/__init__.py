@@ -1,0 +1,1 @@
+"""Programmes, training centres and schools: the CSV import and export."""

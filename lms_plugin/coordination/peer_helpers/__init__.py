@@ -1,0 +1,1 @@
+"""Student peer helpers: least data, consent, links to mentors, erasure."""

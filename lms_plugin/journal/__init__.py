@@ -1,0 +1,1 @@
+"""The practicum and reflective journal."""

@@ -1,0 +1,1 @@
+"""Live sessions (workshops, online seminars) and attendance."""

@@ -1,0 +1,1 @@
+"""The mentor's logbook: helper-training sessions, supervision meetings, monthly summaries."""

@@ -1,0 +1,1 @@
+"""Outcome indicators, the dashboard beside coverage, and the year report."""

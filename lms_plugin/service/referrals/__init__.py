@@ -1,0 +1,1 @@
+"""Safeguarding referrals and each school's designated contacts."""
