@@ -93,7 +93,11 @@ class CourseSummary(Base):
     """A trainee's standing in a course, recomputed on every progress event."""
 
     __tablename__ = "course_summaries"
-    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "course_id"),
+        # The cohort reads one course's summaries joined to its trainees (docs/benchmarks.md).
+        Index("ix_course_summaries_course_user", "course_id", "user_id"),
+    )
 
     id: Mapped[intpk]
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))

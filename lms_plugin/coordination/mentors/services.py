@@ -44,8 +44,12 @@ def sync_mentor_pool(at: datetime | None = None) -> int:
             .distinct()
             .where(certified.c.user_id.not_in(select(MentorProfile.user_id)))
         )
-        result = db.session.execute(insert(MentorProfile).from_select(["user_id"], missing_ids))
-        return int(getattr(result, "rowcount", 0) or 0)
+        added = db.session.execute(
+            insert(MentorProfile)
+            .from_select(["user_id"], missing_ids)
+            .returning(MentorProfile.user_id)  # psycopg reports rowcount -1 for INSERT … SELECT
+        )
+        return len(added.all())
     valid = certs.valid_certificates(None, at)
     have = set(db.session.scalars(select(MentorProfile.user_id)))
     missing = sorted(set(valid) - have)
