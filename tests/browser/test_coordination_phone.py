@@ -85,8 +85,11 @@ def test_phone_coordinator_and_admin_pages(phone: Journey, live: LiveServer) -> 
         _check(phone, "coverage-school")
 
         _open(phone, "Iskolák")
-        phone.tool.get_by_label("Iskola keresése (név, kód, település vagy centrum)").fill("gyor")
-        phone.click("Keresés", role="button", exact=True)
+        search = phone.tool.get_by_label("Iskola keresése (név, kód, település vagy centrum)")
+        search.fill("gyor")
+        with phone.frame().expect_navigation():
+            search.press("Enter")  # a phone keyboard's "Go"
+        phone.wait_for_tool()
         assert GYOR in phone.text() and "1–1, összesen 1" in phone.text()
         _check(phone, "schools-search")
         for page in ("Mentorok", "Beosztások", "Kortárs segítők", "Napló"):
