@@ -49,6 +49,9 @@ class Defaults:
     MAIL_FROM = "noreply@localhost"
     MAIL_TIMEOUT_SECONDS = 20
     HELPER_CONSENT_AGE = 16
+    # The service year (docs/service.md): logbook notes and who attended are kept this many school
+    # years after the year ends; the counts are kept (`flask service retention`).
+    SERVICE_DETAIL_RETENTION_YEARS = 1
     JWT_LEEWAY_SECONDS = 5
     # LTI Dynamic Registration (docs/security.md, "Registration"): off unless turned on, in every
     # environment. Allowed platforms are named by origin, "https://moodle.example.hu" or
