@@ -1,8 +1,9 @@
 """Demo data for the service year: sessions, meetings, monthly summaries, a few referrals, two
 terms of outcome indicators, school contacts — for the schools of an already loaded programme.
 
-`load_service_year(programme)` is what `flask demo pilot` / `demo national` call after loading
-the organisation (or `flask demo service-year` on its own). Rows are bulk-inserted.
+`load_service_year(programme)` runs when `flask demo pilot` / `demo national` have loaded the
+organisation (their `DemoProgrammeLoaded` event; `flask demo service-year` on its own).
+Rows are bulk-inserted.
 """
 
 from __future__ import annotations

@@ -4,16 +4,12 @@ and how they turn it off."""
 from __future__ import annotations
 
 import re
-import socket
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -31,52 +27,17 @@ from lms_plugin.grading.models import RELEASED, SUBMITTED, Grade, Submission
 from lms_plugin.notices.services import run_round
 from lms_plugin.progress.models import CourseSummary
 from tests.conftest import Factory
+from tests.smtp_inbox import Inbox, free_port, smtp_inbox
 
 COURSE = "mentor-30h"
 
 
-@dataclass
-class Inbox:
-    """What the SMTP server received."""
-
-    messages: list[EmailMessage] = field(default_factory=list)
-    port: int = 0
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        mail = message_from_bytes(envelope.content, policy=policy.default)
-        assert isinstance(mail, EmailMessage)
-        mail["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
-        self.messages.append(mail)
-        return "250 OK"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.messages if m["X-Envelope-To"] == address]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def inbox(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
-    port = _free_port()
-    handler = Inbox(port=port)
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    for key, value in {
-        "MAIL_BACKEND": "smtp",
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": port,
-        "MAIL_SECURITY": "none",
-        "MAIL_FROM": "mentor@example.hu",
-        "NOTICES_DIGEST_HOUR": 0,
-        "TOOL_PUBLIC_URL": "https://mentor.example.hu/",
-    }.items():
-        monkeypatch.setitem(app.config, key, value)
-    yield handler
-    controller.stop()
+    with smtp_inbox(
+        app, monkeypatch, NOTICES_DIGEST_HOUR=0, TOOL_PUBLIC_URL="https://mentor.example.hu/"
+    ) as handler:
+        yield handler
 
 
 def one_round(app: Flask) -> Any:
@@ -281,7 +242,7 @@ def test_a_mail_server_that_is_down_loses_nothing(
 ) -> None:
     context = make.context()
     stalled_trainee(make, context, "anna@example.hu", "hu")
-    app.config["MAIL_PORT"] = _free_port()  # nothing listens there
+    app.config["MAIL_PORT"] = free_port()  # nothing listens there
     down = one_round(app)
     assert down.sent == 0 and down.failed == 1
     app.config["MAIL_PORT"] = inbox.port

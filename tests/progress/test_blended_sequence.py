@@ -12,7 +12,7 @@ from lms_plugin.db import db, utcnow
 from lms_plugin.grading.models import SUBMITTED, Submission
 from lms_plugin.progress import services
 from tests.conftest import Factory
-from tests.progress.test_progress import finish_module
+from tests.time_helpers import finish_module
 
 
 def test_a_module_waiting_for_its_live_session_does_not_hold_the_next_one(

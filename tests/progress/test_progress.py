@@ -13,13 +13,13 @@ from sqlalchemy import select
 from lms_plugin.accounts.models import Membership, Role
 from lms_plugin.courses.content import get_course
 from lms_plugin.courses.credit_format import hours_by_kind
-from lms_plugin.courses.models import LessonProgress, QuizAttempt
+from lms_plugin.courses.models import LessonProgress
 from lms_plugin.db import db, utcnow
 from lms_plugin.errors import DomainError
 from lms_plugin.progress import services
 from lms_plugin.progress.models import ActiveTime, CourseSummary, ProgressAudit
 from tests.conftest import Factory, login
-from tests.time_helpers import credit_lesson_time
+from tests.time_helpers import finish_module
 
 
 def live_hours(module) -> float:  # type: ignore[no-untyped-def]
@@ -39,37 +39,6 @@ def course():  # type: ignore[no-untyped-def]
 def assignments_submitted(monkeypatch: pytest.MonkeyPatch) -> None:
     """Grading is tested in tests/grading; here assignments count as submitted."""
     monkeypatch.setattr(services, "_assignment_state", lambda user_id, assignment_id: "submitted")
-
-
-def finish_module(user_id: int, course, module) -> None:  # type: ignore[no-untyped-def]
-    now = utcnow()
-    for lesson in module.lessons:
-        credit_lesson_time(user_id, course, lesson)
-        db.session.add(
-            LessonProgress(
-                user_id=user_id,
-                course_id=course.id,
-                lesson_id=lesson.id,
-                module_id=module.id,
-                opened_at=now,
-                completed_at=now,
-            )
-        )
-    if module.quiz:
-        db.session.add(
-            QuizAttempt(
-                user_id=user_id,
-                course_id=course.id,
-                quiz_id=module.quiz.id,
-                module_id=module.id,
-                attempt_no=1,
-                answers={},
-                score_percent=100,
-                passed=True,
-                results={},
-            )
-        )
-    db.session.flush()
 
 
 def test_module_hours_credited_when_complete_and_next_opens(

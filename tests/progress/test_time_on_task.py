@@ -14,14 +14,14 @@ from sqlalchemy import select
 
 from lms_plugin.accounts.models import Role
 from lms_plugin.courses.content import ModuleCredit, get_course
-from lms_plugin.courses.models import LessonActiveTime, LessonProgress, QuizAttempt
+from lms_plugin.courses.models import LessonActiveTime
 from lms_plugin.courses.time_on_task import min_active_seconds
-from lms_plugin.db import db, utcnow
+from lms_plugin.db import db
 from lms_plugin.progress import services
 from lms_plugin.progress.models import ActiveTime
 from lms_plugin.progress.timekeeping import record_heartbeat
 from tests.conftest import Factory, login
-from tests.time_helpers import credit_lesson_time
+from tests.time_helpers import credit_lesson_time, finish_module
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -152,38 +152,6 @@ def test_mark_complete_is_refused_until_the_minimum_then_allowed(
     assert services.course_progress(user.id, course).module(module.id).lessons_done == 1
 
 
-def _complete(user_id: int, course: Any, module: Any, *, with_time: bool = True) -> None:
-    now = utcnow()
-    for lesson in module.lessons:
-        if with_time:
-            credit_lesson_time(user_id, course, lesson)
-        db.session.add(
-            LessonProgress(
-                user_id=user_id,
-                course_id=course.id,
-                lesson_id=lesson.id,
-                module_id=module.id,
-                opened_at=now,
-                completed_at=now,
-            )
-        )
-    if module.quiz:
-        db.session.add(
-            QuizAttempt(
-                user_id=user_id,
-                course_id=course.id,
-                quiz_id=module.quiz.id,
-                module_id=module.id,
-                attempt_no=1,
-                answers={},
-                score_percent=100,
-                passed=True,
-                results={},
-            )
-        )
-    db.session.flush()
-
-
 def _module_time(user_id: int, course: Any, module: Any, seconds: int) -> None:
     db.session.add(
         ActiveTime(user_id=user_id, course_id=course.id, module_id=module.id, seconds=seconds)
@@ -210,8 +178,8 @@ def test_hours_are_credited_by_kind_and_completion_needs_every_part(
     monkeypatch.setattr(services, "attended_hours", lambda u, c: {module.id: state["live"]})
     monkeypatch.setattr(services, "journal_states", lambda u, c: {module.id: state["journal"]})
     for earlier in strict.core_modules[: strict.core_modules.index(module)]:
-        _complete(user.id, strict, earlier)
-    _complete(user.id, strict, module)
+        finish_module(user.id, strict, earlier)
+    finish_module(user.id, strict, module)
 
     def mp():  # type: ignore[no-untyped-def]
         return services.course_progress(user.id, strict).module(module.id)
@@ -241,7 +209,7 @@ def test_lessons_without_the_minimum_time_credit_no_online_hours_and_are_flagged
 ) -> None:  # type: ignore[no-untyped-def]
     user = make.user(make.context(), Role.TRAINEE)
     module = course.core_modules[0]
-    _complete(user.id, course, module, with_time=False)
+    finish_module(user.id, course, module, with_time=False)
     progress = services.course_progress(user.id, course)
     mp = progress.module(module.id)
     assert mp.lessons_done == len(module.lessons) and mp.status != "complete"
@@ -255,7 +223,7 @@ def test_module_time_below_its_lessons_minimums_is_flagged(
 ) -> None:  # type: ignore[no-untyped-def]
     user = make.user(make.context(), Role.TRAINEE)
     module = course.core_modules[0]
-    _complete(user.id, course, module)
+    finish_module(user.id, course, module)
     minimum = sum(min_active_seconds(course, lesson) for lesson in module.lessons)
     _module_time(user.id, course, module, minimum - 60)
     mp = services.course_progress(user.id, course).module(module.id)
@@ -272,7 +240,7 @@ def test_trainer_sees_the_flag_and_the_evidence(client: FlaskClient, make: Facto
     trainer = make.user(ctx, Role.TRAINER)
     user = make.user(ctx, Role.TRAINEE, name="Kovács Anna")
     module = course.core_modules[0]
-    _complete(user.id, course, module)
+    finish_module(user.id, course, module)
     legacy = module.lessons[0]
     row = db.session.scalar(
         select(LessonActiveTime).where(
@@ -311,7 +279,7 @@ def test_trainer_sees_the_flag_and_the_evidence(client: FlaskClient, make: Facto
 def test_trainee_pages_show_hours_by_kind(client: FlaskClient, make: Factory, course) -> None:  # type: ignore[no-untyped-def]
     ctx = make.context()
     user = make.user(ctx, Role.TRAINEE)
-    _complete(user.id, course, course.core_modules[0])
+    finish_module(user.id, course, course.core_modules[0])
     db.session.commit()
     login(client, user, Role.TRAINEE, ctx, lang="en")
     for url in ("/", "/progress/", "/certificate"):

@@ -3,16 +3,11 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date, timedelta
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -21,45 +16,13 @@ from lms_plugin.db import db
 from lms_plugin.service.models import Referral
 from lms_plugin.service.referrals import services as referrals
 from tests.service.conftest import Year, as_coordinator, as_mentor
-
-
-@dataclass
-class Inbox:
-    messages: list[EmailMessage] = field(default_factory=list)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        mail = message_from_bytes(envelope.content, policy=policy.default)
-        assert isinstance(mail, EmailMessage)
-        mail["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
-        self.messages.append(mail)
-        return "250 OK"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.messages if m["X-Envelope-To"] == address]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.smtp_inbox import Inbox, smtp_inbox
 
 
 @pytest.fixture
 def inbox(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
-    port = _free_port()
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    for key, value in {
-        "MAIL_BACKEND": "smtp",
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": port,
-        "MAIL_SECURITY": "none",
-        "MAIL_FROM": "mentor@example.hu",
-    }.items():
-        monkeypatch.setitem(app.config, key, value)
-    yield handler
-    controller.stop()
+    with smtp_inbox(app, monkeypatch) as handler:
+        yield handler
 
 
 def _contacts(client: FlaskClient, year: Year) -> None:

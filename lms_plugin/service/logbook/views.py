@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -41,6 +43,25 @@ def _saved_or_form(template: str, form: object, warning: bool, status: int) -> t
     return render_template(template, form=form, name_warning=warning, choices=choices), status
 
 
+def _log_entry(template: str, form: Any, save: Callable[[], object], saved: str) -> Page:
+    """The shared path of the logbook forms: show, validate, save (a note naming a student is a
+    warning the mentor confirms), then back to the logbook."""
+    if request.method == "GET":
+        return _saved_or_form(template, form, False, 200)
+    if not form.validate_on_submit():
+        return _saved_or_form(template, form, False, 422)
+    try:
+        save()
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+        warning = isinstance(err, logbook.NameWarning)
+        return _saved_or_form(template, form, warning, err.status_code)
+    db.session.commit()
+    flash(saved, "success")
+    return redirect(url_for("service.logbook"), code=303)
+
+
 @bp.route("/sessions/new", methods=["GET", "POST"])
 @login_required
 def session_new() -> Page:
@@ -49,12 +70,10 @@ def session_new() -> Page:
     form = SessionForm()
     _school_choices(form, mentor)
     form.helpers.choices = [(h.id, f"{h.display_name} ({h.school_year}.)") for h in mentor.helpers]
-    if request.method == "GET":
-        return _saved_or_form("service/session_form.html", form, False, 200)
-    if not form.validate_on_submit():
-        return _saved_or_form("service/session_form.html", form, False, 422)
-    try:
-        logbook.log_session(
+    return _log_entry(
+        "service/session_form.html",
+        form,
+        lambda: logbook.log_session(
             mentor,
             school_id=form.school_id.data,
             held_on=form.held_on.data,
@@ -63,15 +82,9 @@ def session_new() -> Page:
             helper_ids=form.helpers.data or [],
             note=form.note.data or "",
             confirmed=bool(form.confirm_no_names.data),
-        )
-    except DomainError as err:
-        db.session.rollback()
-        flash(err.message, "error")
-        warning = isinstance(err, logbook.NameWarning)
-        return _saved_or_form("service/session_form.html", form, warning, err.status_code)
-    db.session.commit()
-    flash(_("Training session saved."), "success")
-    return redirect(url_for("service.logbook"), code=303)
+        ),
+        _("Training session saved."),
+    )
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])
@@ -81,12 +94,10 @@ def meeting_new() -> Page:
     mentor = desk()
     form = MeetingForm()
     _school_choices(form, mentor)
-    if request.method == "GET":
-        return _saved_or_form("service/meeting_form.html", form, False, 200)
-    if not form.validate_on_submit():
-        return _saved_or_form("service/meeting_form.html", form, False, 422)
-    try:
-        logbook.log_meeting(
+    return _log_entry(
+        "service/meeting_form.html",
+        form,
+        lambda: logbook.log_meeting(
             mentor,
             school_id=form.school_id.data,
             held_on=form.held_on.data,
@@ -95,15 +106,9 @@ def meeting_new() -> Page:
             themes=form.themes.data or [],
             note=form.note.data or "",
             confirmed=bool(form.confirm_no_names.data),
-        )
-    except DomainError as err:
-        db.session.rollback()
-        flash(err.message, "error")
-        warning = isinstance(err, logbook.NameWarning)
-        return _saved_or_form("service/meeting_form.html", form, warning, err.status_code)
-    db.session.commit()
-    flash(_("Meeting saved."), "success")
-    return redirect(url_for("service.logbook"), code=303)
+        ),
+        _("Meeting saved."),
+    )
 
 
 def _counts(form_data: dict[str, str]) -> dict[tuple[str, str], int] | None:
