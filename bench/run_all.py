@@ -24,6 +24,7 @@ BENCHMARKS = (
     "lti_launch",  # SQLite
     "lti_launch:pg",  # the same on PostgreSQL (stated separately in the table)
     "lesson_load",
+    "scale_out",  # one instance against two on PostgreSQL + Redis
     "concurrent_launches",
     "fuzz",
     "progress_cohort",  # SQLite
@@ -116,6 +117,17 @@ def row(entry: dict[str, Any]) -> tuple[str, str, str, str, str]:
             f"throughput ratio {data['throughput_ratio']}",
             f"p95 ≤ {data['target_p95_ms']:.0f} ms, 0 errors, throughput ≥ "
             f"{data['target_throughput_ratio']}×",
+            verdict,
+        )
+    if name == "scale_out" and data:
+        one, two = data["one_instance"], data["two_instances"]
+        return (
+            f"{name} ({data.get('database', '?')})",
+            f"two instances: {two['throughput_rps']} req/s, p95 {two['p95_ms']} ms; "
+            f"{data['errors']} errors",
+            f"one instance, same clients: {one['throughput_rps']} req/s, p95 {one['p95_ms']} ms; "
+            f"ratio {data['ratio']}×",
+            f"≥ {data['target_ratio']}×, 0 errors",
             verdict,
         )
     if name == "concurrent_launches" and data:

@@ -16,6 +16,7 @@ from sqlalchemy import func, or_, select, update
 
 from lms_plugin.accounts.models import LmsContext, Membership, Role, User
 from lms_plugin.db import db, utcnow
+from lms_plugin.lti.column_claims import WAIT, ColumnBeingCreated, release_column
 from lms_plugin.lti.line_items import (
     NoColumn,
     forget_line_item,
@@ -204,6 +205,7 @@ def _attempt(row: ScoreDelivery, now: datetime, result: RoundResult) -> None:
         url, found = resolve_lineitem_url(row, context, platform)
         if found:
             remember_line_item(row, url)
+            release_column(row.context_pk, str(row.resource_id), row.tag or "")
             db.session.commit()
         stamp = score_timestamp(row, url, now)
         response = service_request(
@@ -229,6 +231,10 @@ def _attempt(row: ScoreDelivery, now: datetime, result: RoundResult) -> None:
             forget_line_item(row)  # deleted in the gradebook: find or create it again next time
         retryable = response.status_code in (404, 408, 409, 425, 429) or response.status_code >= 500
         raise ServiceError(error_text(response), status=response.status_code, retryable=retryable)
+    except ColumnBeingCreated:  # not an attempt: look again when the other worker has made it
+        row.status = WAITING
+        row.next_attempt_at = now + WAIT
+        result.retrying.append(row.id)
     except NoColumn as exc:
         row.attempts += 1
         row.status = SKIPPED

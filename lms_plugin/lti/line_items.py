@@ -8,7 +8,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from lms_plugin.accounts.models import LmsContext, ResourceLink
-from lms_plugin.db import db
+from lms_plugin.db import db, utcnow
+from lms_plugin.lti.column_claims import claim_column, release_column
 from lms_plugin.lti.link_targets import target_of_resource_id
 from lms_plugin.lti.models import Platform
 from lms_plugin.lti.outbox_models import LineItem, ScoreDelivery
@@ -41,7 +42,9 @@ def resolve_lineitem_url(
     row: ScoreDelivery, context: LmsContext, platform: Platform
 ) -> tuple[str, bool]:
     """The line item URL for this score, and whether it was just found or created on the platform
-    (then the caller stores it with remember_line_item). Writes nothing: it may call the platform.
+    (then the caller stores it with remember_line_item and releases the column's claim). Before it
+    asks the platform it takes the column's claim (committed), so two workers never both create
+    the same column; while another worker holds it, it raises ColumnBeingCreated.
     """
     if row.resource_id is None:
         link = db.session.get(ResourceLink, row.resource_link_pk) if row.resource_link_pk else None
@@ -56,13 +59,7 @@ def resolve_lineitem_url(
     own = activity_column(context, row.resource_id)
     if own is not None:
         return own, False
-    cached = db.session.scalar(
-        select(LineItem.url).where(
-            LineItem.context_pk == context.id,
-            LineItem.resource_id == row.resource_id,
-            LineItem.tag == tag,
-        )
-    )
+    cached = _cached(context.id, row.resource_id, tag)
     if cached is not None:
         return cached, False
     if not context.lineitems_url:
@@ -70,13 +67,36 @@ def resolve_lineitem_url(
             "the course has no line items service: no launch from it carried the AGS lineitems URL",
             retryable=False,
         )
-    url = _find(context, platform, row.resource_id, tag)
-    if url is None and not row.may_create:
-        raise NoColumn(
-            "the course has no gradebook column for this: no activity of the tool in this "
-            "course carries it (add the activity by deep linking, then retry)"
+    context_pk, resource_id = context.id, row.resource_id
+    claim_column(context_pk, resource_id, tag, utcnow())  # or ColumnBeingCreated: wait a little
+    try:
+        cached = _cached(context_pk, resource_id, tag)  # made while we were taking the claim
+        if cached is not None:
+            release_column(context_pk, resource_id, tag)
+            db.session.commit()
+            return cached, False
+        url = _find(context, platform, resource_id, tag)
+        if url is None and not row.may_create:
+            raise NoColumn(
+                "the course has no gradebook column for this: no activity of the tool in this "
+                "course carries it (add the activity by deep linking, then retry)"
+            )
+        return url or _create(context, platform, row, tag), True
+    except BaseException:
+        db.session.rollback()
+        release_column(context_pk, resource_id, tag)
+        db.session.commit()
+        raise
+
+
+def _cached(context_pk: int, resource_id: str, tag: str) -> str | None:
+    return db.session.scalar(
+        select(LineItem.url).where(
+            LineItem.context_pk == context_pk,
+            LineItem.resource_id == resource_id,
+            LineItem.tag == tag,
         )
-    return url or _create(context, platform, row, tag), True
+    )
 
 
 class NoColumn(ServiceError):

@@ -74,3 +74,22 @@ class LineItem(Base):
     url: Mapped[str] = mapped_column(Text)
     label: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[created_at]
+
+
+class ColumnClaim(Base):
+    """A worker looking for, or creating, a gradebook column by resourceId and tag.
+
+    Two workers delivering two people's scores for the same new activity would otherwise both
+    find no column and both create one (the course would show the activity twice). The first to
+    insert this row does the platform calls; the others wait for its LineItem. A claim whose
+    worker died is taken over after `claimed_until`.
+    """
+
+    __tablename__ = "lti_column_claims"
+    __table_args__ = (UniqueConstraint("context_pk", "resource_id", "tag"),)
+
+    id: Mapped[intpk]
+    context_pk: Mapped[int] = mapped_column(ForeignKey("lms_contexts.id", ondelete="CASCADE"))
+    resource_id: Mapped[str] = mapped_column(String(255))
+    tag: Mapped[str] = mapped_column(String(255))
+    claimed_until: Mapped[datetime]
