@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -220,6 +220,7 @@ def publish_certified_state(cert: Certificate) -> None:
         # of the people who read this course's gradebook.
         with force_locale((locale or "hu")[:2]):
             label = _("Mentor certificate")
+            comment = gradebook_comment(cert, state)
         queue_score(
             user_id=cert.user_id,
             context_pk=context_pk,
@@ -235,8 +236,19 @@ def publish_certified_state(cert: Certificate) -> None:
             score_maximum=1.0,
             activity_progress="Completed",
             grading_progress="FullyGraded",
-            comment=f"{state}: {cert.code}, {cert.expires_at.date().isoformat()}",
+            comment=comment,
         )
+
+
+def gradebook_comment(cert: Certificate, state: State) -> str:
+    """The certificate column's comment in the current language: state, number, expiry date."""
+    words = {"valid": _("valid"), "expired": _("expired"), "revoked": _("revoked")}
+    return _(
+        "Certificate %(code)s: %(state)s (expires %(date)s)",
+        code=cert.code,
+        state=words[state],
+        date=format_date(cert.expires_at),
+    )
 
 
 def revoke(cert: Certificate, by: User, reason: str) -> Certificate:

@@ -1,19 +1,57 @@
 """Coordination and admin pages on a 360 px phone: no sideways scrolling, axe-clean; a school is
-found by typing "gyor", drilled to from the country; an admin finds "gabor" and revokes his rights
-after a confirmation."""
+found by typing "gyor", drilled to from the country; a mentor is placed there (the form starts at
+her own school); a mentor whose certificate expired is refused on her own page with the date and
+the renewal path; an admin finds "gabor", revokes his rights after a confirmation and grants them
+again."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from sqlalchemy import delete, select
 
 from lms_plugin.accounts.models import User
-from lms_plugin.coordination.models import CoordinatorGrant, Programme, School, TrainingCentre
-from lms_plugin.db import db
+from lms_plugin.certification.models import Certificate
+from lms_plugin.certification.services import new_code
+from lms_plugin.coordination.models import (
+    CoordinatorGrant,
+    MentorProfile,
+    Placement,
+    Programme,
+    School,
+    TrainingCentre,
+)
+from lms_plugin.db import db, utcnow
 from tests.browser import seeding
 from tests.browser.journey import Journey
 from tests.browser.live_server import LiveServer
 
 GYOR = "Győri Műszaki Technikum"
+READY, LAPSED = "Kiss Réka", "Lakatos Ibolya"  # a valid certificate; one that expired
+
+
+def _mentor(platform_id: int, sub: str, name: str, home: School, expires_in: timedelta) -> None:
+    if db.session.scalar(select(User).where(User.sub == sub)) is not None:
+        return
+    user = User(platform_id=platform_id, sub=sub, name=name)
+    db.session.add(user)
+    db.session.flush()
+    db.session.add(MentorProfile(user_id=user.id, home_school_id=home.id))
+    expires = utcnow() + expires_in
+    db.session.add(
+        Certificate(
+            user_id=user.id,
+            course_id="mentor-30h",
+            course_version="test",
+            period_no=1,
+            code=new_code(),
+            holder_name=name,
+            hours=30.0,
+            issued_at=expires - timedelta(days=3 * 365),
+            valid_from=expires - timedelta(days=3 * 365),
+            expires_at=expires,
+        )
+    )
 
 
 def _seed(live: LiveServer) -> None:
@@ -41,6 +79,10 @@ def _seed(live: LiveServer) -> None:
             )
         gabor = db.session.scalar(select(User).where(User.sub == "6"))
         assert gabor is not None
+        gyor = db.session.scalar(select(School).where(School.name == GYOR))
+        assert gyor is not None
+        _mentor(gabor.platform_id, "phone-ready", READY, gyor, timedelta(days=600))
+        _mentor(gabor.platform_id, "phone-lapsed", LAPSED, gyor, -timedelta(days=20))
         gabor.is_coordinator = True
         db.session.add(CoordinatorGrant(user_id=gabor.id, programme_id=programme.id))
         db.session.commit()
@@ -53,7 +95,16 @@ def _undo(live: LiveServer) -> None:
         if gabor is not None:
             gabor.is_coordinator = False
             db.session.execute(delete(CoordinatorGrant).where(CoordinatorGrant.user_id == gabor.id))
-            db.session.commit()
+        ready = db.session.scalar(select(User.id).where(User.sub == "phone-ready"))
+        if ready is not None:  # the placement made here would change the other journeys' counts
+            db.session.execute(
+                delete(Placement).where(
+                    Placement.mentor_id.in_(
+                        select(MentorProfile.id).where(MentorProfile.user_id == ready)
+                    )
+                )
+            )
+        db.session.commit()
 
 
 def _open(phone: Journey, name: str) -> None:
@@ -102,9 +153,40 @@ def test_phone_coordinator_and_admin_pages(phone: Journey, live: LiveServer) -> 
         phone.wait_for_tool()
         assert GYOR in phone.text() and "1–1, összesen 1" in phone.text()
         _check(phone, "schools-search")
-        for page in ("Mentorok", "Beosztások", "Kortárs segítők", "Napló"):
+        for page in ("Beosztások", "Kortárs segítők", "Napló"):
             _open(phone, page)
             _check(phone, f"page-{page}")
+
+        # A mentor is placed at her own school: the form already names it.
+        _open(phone, "Mentorok")
+        _check(phone, "page-Mentorok")
+        phone.click(READY)
+        assert phone.tool.get_by_label("Beosztás ide:").input_value().startswith(GYOR)
+        _check(phone, "mentor-place")
+        _press(phone, "Beosztás")
+        assert "A mentor be van osztva az iskolába." in phone.text()
+        with live.app.app_context():
+            placed = db.session.scalars(
+                select(School.name)
+                .join(Placement, Placement.school_id == School.id)
+                .join(MentorProfile, MentorProfile.id == Placement.mentor_id)
+                .join(User, User.id == MentorProfile.user_id)
+                .where(User.sub == "phone-ready")
+            ).all()
+        assert placed == [GYOR]
+
+        # A mentor whose certificate expired: why, since when, and the way back, on her page.
+        _open(phone, "Mentorok")  # the pool lists valid certificates; she is found with "all"
+        phone.tool.locator("#f-q").fill("lakatos")
+        phone.tool.locator("#f-all").check()
+        _press(phone, "Szűrés")
+        phone.click(LAPSED)
+        refused = phone.tool.locator("#place-refused")
+        assert "Ez a mentor most nem osztható be." in refused.inner_text()
+        assert "Lejárt:" in refused.inner_text()
+        assert refused.get_by_role("link", name="A frissítő modul", exact=False).count() == 1
+        assert phone.tool.get_by_role("button", name="Beosztás", exact=True).count() == 0
+        _check(phone, "mentor-expired")
 
         phone.launch("zsuzsa", "home")
         phone.click("Koordinátorok")
@@ -119,5 +201,20 @@ def test_phone_coordinator_and_admin_pages(phone: Journey, live: LiveServer) -> 
         with live.app.app_context():
             gabor = db.session.scalar(select(User).where(User.sub == "6"))
             assert gabor is not None and not gabor.is_coordinator
+
+        # … and granted again, by his Moodle user id, for the whole programme.
+        phone.tool.get_by_label("Moodle-felhasználóazonosító", exact=True).fill("6")
+        _press(phone, "Koordinátori jog megadása")
+        phone.tool.get_by_label("Program vagy képzési centrum megadása").first.select_option(
+            index=0
+        )
+        _check(phone, "admin-grant")
+        _press(phone, "Megadás")
+        with live.app.app_context():
+            gabor = db.session.scalar(select(User).where(User.sub == "6"))
+            assert gabor is not None and gabor.is_coordinator
+            assert db.session.scalar(
+                select(CoordinatorGrant.id).where(CoordinatorGrant.user_id == gabor.id)
+            )
     finally:
         _undo(live)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+from babel.dates import format_date
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -106,8 +109,17 @@ def test_course_hours_and_certificate_reach_the_gradebook(
     certificate = _scores(practice_lms, f"certificate:{course.id}")
     assert [(s.user_sub, s.score_given) for s in certificate] == [("4", 1.0)]
     cert = cert_services.latest_certificate(anna.id, course.id)
-    assert cert is not None and cert.code in (certificate[0].comment or "")
+    assert cert is not None
+    # The comment is for people reading the gradebook, in its language: no code, no ISO date.
+    assert certificate[0].comment == (
+        f"Certificate {cert.code}: valid (expires {_en_date(cert.expires_at)})"
+    )
     gradebook = client.get(f"{BASE}/practice/gradebook").get_data(as_text=True)
     assert "Mentor certificate" in gradebook  # the one column the tool creates, in English
     with practice_lms.app.app_context():
         assert db.session.query(PracticeLineItem).count() == 5
+
+
+def _en_date(moment: datetime) -> str:
+    """A date as English people read it in Budapest ("Dec 3, 2029")."""
+    return format_date(moment.astimezone(ZoneInfo("Europe/Budapest")).date(), locale="en")

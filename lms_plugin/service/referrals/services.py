@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import url_for
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, format_date, gettext
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, case, func, or_, select
 
@@ -148,7 +148,7 @@ def _message(referral: Referral, school: School, contact: SchoolContact) -> mail
             gettext("Case code: %(code)s", code=referral.code),
             gettext("Category: %(c)s", c=str(choices.CATEGORIES[referral.category])),
             gettext("Referred to: %(r)s", r=str(choices.RECIPIENTS[referral.recipient])),
-            gettext("Date: %(d)s", d=referral.opened_on.isoformat()),
+            gettext("Date: %(d)s", d=format_date(referral.opened_on, "long")),
             gettext(
                 "Mentor: %(m)s",
                 m=referral_mentor_name(referral),
