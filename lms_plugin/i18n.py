@@ -4,6 +4,9 @@ Accept-Language; then the programme default (hu)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +78,25 @@ def localized_text(texts: Any) -> str:
     from lms_plugin.courses.content import localized
 
     return localized(texts, select_locale())
+
+
+def day_formatter() -> Callable[[datetime | date], str]:
+    """`format_date` for a page showing many dates: each local day (programme time zone)
+    formatted once per page instead of once per row (Babel's formatting is the costly part)."""
+    from flask_babel import format_date, get_timezone
+
+    zone = get_timezone()
+
+    @cache
+    def day(value: date) -> str:
+        return str(format_date(value))
+
+    def formatted(value: datetime | date) -> str:
+        if isinstance(value, datetime):
+            value = value.astimezone(zone).date()
+        return day(value)
+
+    return formatted
 
 
 def register(app: Flask) -> None:

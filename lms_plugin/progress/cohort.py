@@ -36,6 +36,18 @@ CELL_COLUMNS = (
 )
 
 
+# The course summary as columns, not an ORM object per trainee (loading was the costliest part).
+SUMMARY_COLUMNS = (
+    CourseSummary.id,
+    CourseSummary.hours_credited,
+    CourseSummary.active_seconds,
+    CourseSummary.modules_complete,
+    CourseSummary.last_activity_at,
+    CourseSummary.hours_by_kind,
+    CourseSummary.little_time_modules,
+)
+
+
 @dataclass(frozen=True)
 class CohortRow:
     user_id: int
@@ -88,7 +100,7 @@ def _statement(query: CohortQuery, threshold: datetime) -> Any:
     """The trainees with their course summary, filtered and sorted as the query asks."""
     name = func.coalesce(User.name, User.family_name, User.sub)
     stmt = (
-        select(User.id, name, Membership.has_launched, CourseSummary)
+        select(User.id, name, Membership.has_launched, *SUMMARY_COLUMNS)
         .join(
             Membership,
             and_(Membership.user_id == User.id, Membership.context_pk == query.context_pk),
@@ -135,21 +147,22 @@ def _rows(query: CohortQuery, rows: Any, threshold: datetime) -> list[CohortRow]
         ):
             by_user[row[0]][row[1]] = ModuleCell(row[2], row[3], row[4], row[5], row[6])
     result = []
-    for user_id, display, launched, summary in rows:
-        last = summary.last_activity_at if summary else None
+    for user_id, display, launched, summary_id, hours, active, complete, last, *more in rows:
+        kinds, little = more
+        has_summary = summary_id is not None
         result.append(
             CohortRow(
                 user_id=user_id,
                 name=str(display),
                 has_launched=bool(launched),
-                hours=float(summary.hours_credited) if summary else 0.0,
-                active_seconds=int(summary.active_seconds) if summary else 0,
-                modules_complete=int(summary.modules_complete) if summary else 0,
+                hours=float(hours) if has_summary else 0.0,
+                active_seconds=int(active) if has_summary else 0,
+                modules_complete=int(complete) if has_summary else 0,
                 last_activity_at=last,
                 stalled=last is not None and last < threshold,
                 modules=by_user[user_id],
-                hours_by_kind=dict(summary.hours_by_kind or {}) if summary else {},
-                little_time_modules=int(summary.little_time_modules) if summary else 0,
+                hours_by_kind=dict(kinds or {}) if has_summary else {},
+                little_time_modules=int(little or 0) if has_summary else 0,
             )
         )
     return result

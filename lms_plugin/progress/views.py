@@ -36,8 +36,10 @@ from lms_plugin.courses.time_on_task import remaining_seconds, remaining_text
 from lms_plugin.csv_export import BOM, SafeCsv
 from lms_plugin.db import db, utcnow
 from lms_plugin.errors import DomainError
+from lms_plugin.i18n import day_formatter
 from lms_plugin.progress import services
 from lms_plugin.progress.cohort import CohortQuery, cohort, cohort_total
+from lms_plugin.progress.cohort_cells import row_cells
 from lms_plugin.progress.timekeeping import BEAT_SECONDS, IDLE_SECONDS, record_heartbeat
 
 bp = Blueprint("progress", __name__, url_prefix="/progress")
@@ -147,6 +149,8 @@ def cohort_page() -> str:
     if query.page > pages:
         query = replace(query, page=pages)
     rows = cohort(query)
+    # the same few numbers (hours, quiz scores) recur in every row: format each once
+    decimal = cache(format_decimal)
     return render_template(
         "progress/cohort.html",
         course=course,
@@ -154,8 +158,9 @@ def cohort_page() -> str:
         query=query,
         total=total,
         pages=pages,
-        # the same few numbers (hours, quiz scores) recur in every row: format each once
-        format_decimal=cache(format_decimal),
+        format_decimal=decimal,
+        format_date=day_formatter(),  # last activity: a hundred dates, a few distinct days
+        cells=row_cells([m.id for m in course.modules], decimal),
     )
 
 
