@@ -79,7 +79,27 @@ class CohortQuery:
 
 
 def cohort_total(query: CohortQuery) -> int:
-    """How many trainees the query finds (all pages)."""
+    """How many trainees the query finds (all pages).
+
+    Without a filter on progress it counts the course's memberships alone: a trainee has at most
+    one course summary, so the outer join to the summaries (a scan of every course's summaries on
+    PostgreSQL) cannot change the count."""
+    if not query.only_stalled and not (query.module_id and query.module_status):
+        name = func.coalesce(User.name, User.family_name, User.sub)
+        counted = (
+            select(func.count())
+            .select_from(Membership)
+            .where(
+                Membership.context_pk == query.context_pk,
+                Membership.role == Role.TRAINEE.value,
+                Membership.is_active,
+            )
+        )
+        if query.search:
+            counted = counted.join(User, User.id == Membership.user_id).where(
+                name.ilike(f"%{query.search}%")
+            )
+        return int(db.session.scalar(counted) or 0)
     stmt = _statement(query, utcnow() - timedelta(days=query.stalled_days))
     counted = select(func.count()).select_from(stmt.order_by(None).subquery())
     return int(db.session.scalar(counted) or 0)
