@@ -29,8 +29,10 @@ BENCHMARKS = (
     "fuzz",
     "progress_cohort",  # SQLite
     "progress_cohort:pg",  # PostgreSQL, with the query plan
-    "coordination_matcher",
+    "coordination_matcher",  # SQLite: pilot, national, 10x national, end to end
+    "coordination_matcher:pg",  # the same on PostgreSQL
     "coordination_dashboard",
+    "coordination_lists",  # every list × first/search/sort/last, dashboard levels, helper CSV
 )
 DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- results:start -->", "<!-- results:end -->"
@@ -42,7 +44,7 @@ def run(name: str) -> dict[str, Any]:
     started = time.monotonic()
     module, _, variant = name.partition(":")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    if module in ("lti_launch", "progress_cohort"):  # run on the database the name says
+    if module in ("lti_launch", "progress_cohort", "coordination_matcher"):  # the database named
         env.pop("BENCH_DATABASE_URL", None)
         if variant == "pg":
             env["BENCH_DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_PG
@@ -157,6 +159,40 @@ def row(entry: dict[str, Any]) -> tuple[str, str, str, str, str]:
             f"bare Jinja render of the same 100 rows {_ms(data.get('bare'))}; "
             f"ratio {data.get('ratio_500')}×",
             f"≤ {data.get('target_ratio')}×, ≤ {data.get('target_5000_ms'):.0f} ms at 5,000",
+            verdict,
+        )
+    if name.startswith("coordination_matcher") and data and _get(data, "sizes", "national"):
+        national = data["sizes"]["national"]
+        growth = ", ".join(
+            f"{size} {r['tool_s']} s / {r['peak_rss_mb']} MB" for size, r in data["sizes"].items()
+        )
+        return (
+            f"coordination_matcher ({data.get('database', '?')})",
+            f"national end to end {national['tool_s']} s (read {national['read_s']}, solve "
+            f"{national['solve_s']}, write {national['write_s']}, commit {national['commit_s']}), "
+            f"peak RSS {national['peak_rss_mb']} MB, {national['statements']} statements; "
+            f"{growth}",
+            f"read + bulk write of the same rows {national['baseline_read_bulk_write_s']} s "
+            f"(ratio {national['ratio_to_read_bulk_write']}×); bare OR-Tools "
+            f"{national['baseline_ortools_s']} s (ratio {national['ratio_to_ortools']}×)",
+            f"≤ {data['target_seconds']:.0f} s, ≤ {data['target_rss_mb']:.0f} MB",
+            verdict,
+        )
+    if name == "coordination_lists" and data:
+        pages = data["pages"]
+        worst = pages.get(data.get("worst"), {})
+        slow = [k for k, v in pages.items() if not v["pass"]]
+        csv = data.get("helper_csv") or {}
+        return (
+            f"{name} ({data.get('database', '?')})",
+            f"{len(pages)} list/dashboard pages under gunicorn; worst p95 {data.get('worst')}: "
+            f"median {_ms(worst)}, p95 {_ms(worst, 'p95_ms')}"
+            + (f"; over target: {', '.join(slow)}" if slow else "")
+            + f"; helper CSV {csv.get('lines', '?')} rows median {_ms(csv)}",
+            f"SELECT … LIMIT 100 + render, same gunicorn: median {_ms(data['baseline_page'])}; "
+            f"csv.writer of the same helpers {_ms(csv.get('baseline'))}",
+            f"median ≤ {data['target']['median_ms']:.0f} ms, p95 ≤ "
+            f"{data['target']['p95_ms']:.0f} ms; CSV ≤ {data['target']['csv_ms']:.0f} ms",
             verdict,
         )
     text = " ".join(entry.get("output") or [])[-300:] or json.dumps(data)[:300]

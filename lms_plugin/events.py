@@ -51,6 +51,16 @@ class ModuleOpenedEarly:
 
 
 @dataclass(frozen=True)
+class CertificateChanged:
+    """A certificate was issued (first or renewed) or revoked; features above certification
+    (coordination's placement flags, its mentor pool) bring what they derive from it up to date.
+    Time passing (expiry) publishes nothing: their scheduled jobs cover it."""
+
+    user_id: int
+    course_id: str
+
+
+@dataclass(frozen=True)
 class DemoProgrammeLoaded:
     """`flask demo pilot|national` created a programme; features above coordination add their
     demo data to it (the service year's logbooks, referrals and outcomes)."""

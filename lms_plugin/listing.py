@@ -17,7 +17,7 @@ import functools
 import sqlite3
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, text, true
@@ -75,12 +75,20 @@ def _like_escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def word_patterns(term: str) -> list[str]:
+    """The LIKE patterns of the (at most five) words of `term`, folded: "Győr Ági" →
+    ["%gyor%", "%agi%"]."""
+    return [f"%{_like_escape(w)}%" for w in fold(term).split() if w][:5]
+
+
+def contains(column: Any, pattern: str) -> ColumnElement[bool]:
+    """`column`, folded, is LIKE one of `word_patterns`."""
+    return folded(column).like(pattern, escape="\\")
+
+
 def matches(term: str, *columns: Any) -> ColumnElement[bool]:
     """Every word of `term` is in one of `columns`, ignoring case and accents."""
-    words = [w for w in fold(term).split() if w][:5]
-    clauses = [
-        or_(*(folded(c).like(f"%{_like_escape(w)}%", escape="\\") for c in columns)) for w in words
-    ]
+    clauses = [or_(*(contains(c, p) for c in columns)) for p in word_patterns(term)]
     return and_(true(), *clauses)
 
 
@@ -326,6 +334,52 @@ def paginate(
     return Page(items, total, page_no, args.per_page)
 
 
+def paginate_sorted(
+    query: Select,
+    sortable: Mapping[str, Sort],
+    args: ListArgs,
+    *tiebreak: Any,
+    counted: Select | None = None,
+) -> Page[Any]:
+    """One page of `query` (rows as tuples) in the chosen order, with the total.
+
+    The first page of a search reads its rows and the total in one statement (`count(*) OVER
+    ()`: the costly accent-folding scan once instead of twice; without a search a narrow count
+    plus a top-N sort is cheaper). Other pages count first (`counted`, the same rows with fewer
+    columns, when given); a page in the second half is read backwards from the end (the
+    reversed order, then the rows turned round), so the last page costs what the first does
+    instead of sorting and skipping every row before it. `tiebreak` columns (ascending) make
+    the order total.
+    """
+    forward = order_clauses(sortable, args, *tiebreak)
+    if args.page <= 1 and args.q:
+        found = db.session.execute(
+            query.add_columns(func.count().over()).order_by(*forward).limit(args.per_page)
+        ).all()
+        total = int(found[0][-1]) if found else 0
+        return Page([tuple(r)[:-1] for r in found], total, 1, args.per_page)
+    total = count(counted if counted is not None else query)
+    pages = max(1, -(-total // args.per_page))
+    page_no = min(args.page, pages)
+    offset = (page_no - 1) * args.per_page
+    size = max(0, min(args.per_page, total - offset))
+    after = total - offset - size  # rows after this page
+    if after < offset:
+        flipped = replace(args, descending=not args.descending)
+        backward = order_clauses(sortable, flipped, *(c.desc() for c in tiebreak))
+        rows = [
+            tuple(r)
+            for r in db.session.execute(query.order_by(*backward).offset(after).limit(size))
+        ]
+        rows.reverse()
+    else:
+        rows = [
+            tuple(r)
+            for r in db.session.execute(query.order_by(*forward).offset(offset).limit(size))
+        ]
+    return Page(rows, total, page_no, args.per_page)
+
+
 def email_domain(email: str | None) -> str:
     """What tells two people with the same name apart without showing their address."""
     if not email or "@" not in email:
@@ -337,6 +391,7 @@ __all__ = [
     "ListArgs",
     "Page",
     "Sort",
+    "contains",
     "count",
     "email_domain",
     "fold",
@@ -346,5 +401,7 @@ __all__ = [
     "matches",
     "order_clauses",
     "paginate",
+    "paginate_sorted",
     "parse_args",
+    "word_patterns",
 ]

@@ -27,7 +27,16 @@ from lms_plugin.coordination import confirm, grants
 from lms_plugin.coordination.models import Programme, TrainingCentre
 from lms_plugin.db import db
 from lms_plugin.errors import DomainError
-from lms_plugin.listing import hungarian, matches
+from lms_plugin.listing import (
+    ListArgs,
+    Page,
+    Sort,
+    email_domain,
+    matches,
+    order_clauses,
+    paginate,
+    parse_args,
+)
 from lms_plugin.lti import platforms
 
 
@@ -73,31 +82,36 @@ def coordinators() -> str | Response:
             db.session.commit()
             flash(_("Coordinator rights granted."), "success")
             return redirect(url_for("admin.coordinators"))
-    query = request.args.get("q", "").strip()[:255]
-    found: list[User] = []
-    if query:
-        # Accents and case ignored: "gabor" finds "Gábor"; namesakes are told apart on the page.
-        found = list(
-            db.session.scalars(
-                _people(launch)
-                .where(or_(matches(query, User.name, User.email), User.sub == query))
-                .order_by(hungarian(User.name), User.id)
-                .limit(50)
-            )
-        )
-    current = list(
-        db.session.scalars(_people(launch).where(User.is_coordinator).order_by(User.name))
-    )
+    args = parse_args(request.args, tuple(PEOPLE_SORTS), "name")
+    page = people_page(launch, args)
+    shown = [u.id for u in page.items]
     return render_template(
         "admin/coordinators.html",
         form=form,
-        coordinators=current,
-        found=found,
-        query=query,
-        grants=grants.grants_of([u.id for u in current]),
+        page=page,
+        args=args,
+        query=args.q,
+        grants=grants.grants_of([u.id for u in page.items if u.is_coordinator]),
         programmes=_grantable(launch),
-        schools=providers.home_schools([u.id for u in [*current, *found]]),
+        schools=providers.home_schools(shown),
+        email_domain=email_domain,
     )
+
+
+PEOPLE_SORTS = {"name": Sort(User.name, text=True)}
+
+
+def people_page(launch: CurrentLaunch, args: ListArgs) -> Page[User]:
+    """With a search: everyone of the tenant whose name, e-mail or Moodle user id matches
+    (accents and case ignored: "gabor" finds "Gábor"); without: the coordinators. A page of
+    them, Hungarian order, with the total."""
+    query = _people(launch)
+    if args.q:
+        query = query.where(or_(matches(args.q, User.name, User.email), User.sub == args.q))
+    else:
+        query = query.where(User.is_coordinator)
+    ordered = query.order_by(*order_clauses(PEOPLE_SORTS, args, User.id))
+    return paginate(ordered, args, scalars=True, counted=query.with_only_columns(User.id))
 
 
 @bp.post("/coordinators/<int:user_id>")

@@ -136,13 +136,15 @@ def register_zip() -> WerkzeugResponse:
     total = register_count(filters)
     if not total:
         raise DomainError(_("No certificates match this filter."))
-    job = jobs.enqueue(
+    owner_id = require_launch().user.id
+    params = exports.zip_params(filters, lang, request.host_url)
+    job, _queued = jobs.start_once(
         exports.ZIP_KIND,
-        owner_id=require_launch().user.id,
-        params=exports.zip_params(filters, lang, request.host_url),
+        dedupe_key=exports.zip_dedupe_key(owner_id, params),
+        owner_id=owner_id,
+        params=params,
         total=total,
     )
-    db.session.commit()
     return redirect(url_for("jobs.status", job_id=job.id), code=303)
 
 

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from lms_plugin import request_cache
+from lms_plugin import events, request_cache
 from lms_plugin.accounts.models import LmsContext, Membership, Role, User
 from lms_plugin.certification.models import Certificate
 from lms_plugin.certification.rules import RuleStatus, initial_rules, refresher_rules
@@ -181,6 +181,7 @@ def _issue(
         return existing
     log.info("certificate issued", extra={"data": {"user": user_id, "period": period_no}})
     publish_certified_state(cert)
+    events.publish(events.CertificateChanged(user_id, course.id))
     return cert
 
 
@@ -262,6 +263,8 @@ def revoke(cert: Certificate, by: User, reason: str) -> Certificate:
     cert.revoked_reason = reason[:1000]
     cert.revoked_by_id = by.id
     publish_certified_state(cert)
+    db.session.flush()
+    events.publish(events.CertificateChanged(cert.user_id, cert.course_id))
     return cert
 
 

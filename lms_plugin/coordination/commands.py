@@ -43,12 +43,16 @@ def retention_command(dry_run: bool) -> None:
 
 @coordination_cli.command("flag-renewals")
 def flag_renewals_command() -> None:
-    """Flag placements whose mentor's certificate lapsed (and clear renewed ones)."""
-    from lms_plugin.coordination.mentors.services import refresh_renewal_flags
+    """Flag placements whose mentor's certificate lapsed (and clear renewed ones), add newly
+    certified teachers to the pool: the worker's daily round, now."""
+    from lms_plugin.coordination.mentors.renewal_job import refresh_all
 
-    flagged, cleared = refresh_renewal_flags()
+    result = refresh_all()
     db.session.commit()
-    click.echo(f"{flagged} placements flagged for renewal, {cleared} cleared.")
+    click.echo(
+        f"{result.flagged} placements flagged for renewal, {result.cleared} cleared, "
+        f"{result.added} teachers added to the mentor pool."
+    )
 
 
 demo_cli = AppGroup("demo", help="Load demo data.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from lms_plugin.accounts.current import end_all_sessions
 from lms_plugin.accounts.models import User
@@ -18,6 +19,7 @@ def grants_of(user_ids: list[int]) -> dict[int, list[CoordinatorGrant]]:
     for grant in db.session.scalars(
         select(CoordinatorGrant)
         .where(CoordinatorGrant.user_id.in_(user_ids))
+        .options(joinedload(CoordinatorGrant.programme), joinedload(CoordinatorGrant.centre))
         .order_by(CoordinatorGrant.id)
     ):
         found[grant.user_id].append(grant)

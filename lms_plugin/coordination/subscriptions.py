@@ -73,6 +73,9 @@ def _home_schools(user_ids: list[int]) -> dict[int, str]:
 
 
 def register() -> None:
+    from lms_plugin.coordination.mentors import renewal_job
+
+    renewal_job.register()  # flags and pool follow certificate changes; daily round in the worker
     providers.provide("viewer_scope", _viewer_scope)
     providers.provide("users_in_scope", _users_in_scope)
     providers.provide("users_of_organisation", _users_of_organisation)

@@ -14,8 +14,10 @@ from sqlalchemy import exists, select
 from lms_plugin import providers
 from lms_plugin.accounts.current import CurrentLaunch
 from lms_plugin.accounts.models import Role, User
+from lms_plugin.audit_time import labelled
 from lms_plugin.db import db, utcnow
 from lms_plugin.errors import DomainError
+from lms_plugin.grading import audit_text
 from lms_plugin.grading.access import is_trainer_of
 from lms_plugin.grading.models import IN_PROGRESS, PASS, RELEASED, Grade, GradeAudit, Submission
 from lms_plugin.grading.services import find_assignment
@@ -168,9 +170,11 @@ class CorrectionEntry:
     reason: str | None
     before: ReleasedGrade | None
     after: ReleasedGrade | None
+    when: str = ""  # programme time, the zone named (audit_time.labelled)
+    text: str = ""  # the sentence (grading/audit_text.py), without the reason
 
 
-def history(submission_id: int) -> list[CorrectionEntry]:
+def history(submission_id: int, points: int | None = None) -> list[CorrectionEntry]:
     """Reopenings for correction and re-releases of this submission's grade, oldest first."""
     rows = db.session.execute(
         select(GradeAudit, User.name)
@@ -185,10 +189,14 @@ def history(submission_id: int) -> list[CorrectionEntry]:
         CorrectionEntry(
             at=row.created_at,
             action=row.action,
-            actor_name=name or "?",
+            actor_name=name or _("A former user"),
             reason=row.reason,
             before=ReleasedGrade.of(row.before) if row.before else None,
             after=ReleasedGrade.of(row.after) if row.after else None,
+            when=labelled(row.created_at),
+            text=audit_text.sentence(
+                row.action, name or _("A former user"), row.before, row.after, points=points
+            ),
         )
         for row, name in rows
     ]
@@ -215,7 +223,7 @@ def panel(launch: CurrentLaunch, submission: Submission, is_marker: bool) -> Cor
         in_correction=in_correction(grade),
         released=ReleasedGrade.of(grade.released_values) if grade.released_values else None,
         certificate=certificate_at_stake(submission) if is_marker else None,
-        history=history(submission.id),
+        history=history(submission.id, find_assignment(submission.assignment_id).assignment.points),
     )
 
 

@@ -5,6 +5,11 @@ jobs one at a time (a compare-and-set on `status`, so two workers never run the 
 the handler registered for the job's kind inside a request context built from the base URL the
 enqueuing request had (so `url_for(..., _external=True)` works), and stores the file it wrote.
 It is called by `flask jobs run [--loop]` and by the app's in-process background thread.
+
+A job may write to the database instead of a file (the matcher's drafts, an import's rows): its
+handler flushes, and the job's work commits together with its "done" row, or not at all. A job
+started with a `dedupe_key` (`start_once`) cannot run twice at once: the key is unique among
+queued and running jobs (cleared when the job ends), so a second start returns the first job.
 """
 
 from __future__ import annotations
@@ -19,8 +24,10 @@ from typing import IO, Any
 
 from flask import Flask, current_app
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from lms_plugin.db import db, utcnow
+from lms_plugin.errors import DomainError
 from lms_plugin.jobs.models import DONE, FAILED, QUEUED, RUNNING, Job
 from lms_plugin.private_files import open_private, private_dir
 
@@ -56,24 +63,58 @@ class Progress:
 
 @dataclass(frozen=True)
 class Output:
-    """The file a handler produced: our random name under EXPORT_DIR and the name to offer."""
+    """What a handler produced: a file (our random name under EXPORT_DIR and the name to
+    offer), or a summary of what it wrote and the page where that is seen, or both."""
 
-    result_name: str
-    download_name: str
+    result_name: str | None = None
+    download_name: str | None = None
+    summary: dict[str, Any] | None = None
+    result_url: str | None = None
 
 
 Handler = Callable[[Job, Progress], Output]
+Describe = Callable[[Job], str]
 _HANDLERS: dict[str, Handler] = {}
 
 
-def handler(kind: str) -> Callable[[Handler], Handler]:
-    """Register the function that does a kind of job (features register theirs at import)."""
+@dataclass(frozen=True)
+class KindInfo:
+    """How a kind of job is named to its owner, and how its result is told in a sentence."""
+
+    title: Callable[[], str]
+    describe: Describe | None = None
+
+
+_KINDS: dict[str, KindInfo] = {}
+
+
+def handler(
+    kind: str, *, title: Callable[[], str] | None = None, describe: Describe | None = None
+) -> Callable[[Handler], Handler]:
+    """Register the function that does a kind of job (features register theirs at import).
+
+    With a `title` (a function giving the name in the current language) the owner is told when
+    the job ends: a banner on their next page and a notice by e-mail (`job_finished`);
+    `describe` turns a finished job's summary into a sentence.
+    """
 
     def wrap(func: Handler) -> Handler:
         _HANDLERS[kind] = func
+        if title is not None:
+            _KINDS[kind] = KindInfo(title, describe)
         return func
 
     return wrap
+
+
+def kind_info(kind: str) -> KindInfo | None:
+    """The title and result sentence of an announced kind (None: not announced)."""
+    return _KINDS.get(kind)
+
+
+def announced_kinds() -> frozenset[str]:
+    """The kinds whose owners are told when a job ends."""
+    return frozenset(_KINDS)
 
 
 def export_dir() -> Path:
@@ -107,6 +148,55 @@ def enqueue(kind: str, *, owner_id: int | None, params: dict[str, Any], total: i
     return job
 
 
+def active_job(dedupe_key: str) -> Job | None:
+    """The queued or running job holding `dedupe_key`, if any."""
+    return db.session.scalar(select(Job).where(Job.dedupe_key == dedupe_key))
+
+
+def start_once(
+    kind: str,
+    *,
+    dedupe_key: str,
+    owner_id: int | None,
+    params: dict[str, Any],
+    total: int = 0,
+) -> tuple[Job, bool]:
+    """Queue a job unless one with the same key is queued or running: (job, queued now).
+
+    Commits (call it before anything else the request writes): the unique key decides between
+    two concurrent requests, and the loser's session is rolled back to read the winner's job.
+    """
+    running = active_job(dedupe_key)
+    if running is not None:
+        return running, False
+    if kind not in _HANDLERS:
+        raise ValueError(f"no handler for job kind {kind!r}")
+    job = Job(
+        kind=kind,
+        owner_id=owner_id,
+        params=params,
+        progress_total=total,
+        status=QUEUED,
+        dedupe_key=dedupe_key,
+    )
+    db.session.add(job)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        running = active_job(dedupe_key)
+        if running is None:  # it ended between the two statements: the caller may try again
+            raise DomainError(_busy_message(), status_code=409) from None
+        return running, False
+    return job, True
+
+
+def _busy_message() -> str:
+    from flask_babel import gettext as _
+
+    return _("This work was just started by someone else; open it again in a moment.")
+
+
 def _requeue_stale() -> None:
     """Jobs whose worker died (no progress for STALE_MINUTES) go back to the queue, or fail."""
     cutoff = utcnow() - timedelta(minutes=STALE_MINUTES)
@@ -115,7 +205,12 @@ def _requeue_stale() -> None:
         conn.execute(
             update(Job)
             .where(Job.status == RUNNING, stale, Job.attempts >= MAX_ATTEMPTS)
-            .values(status=FAILED, error="The worker stopped while running this job.")
+            .values(
+                status=FAILED,
+                error="The worker stopped while running this job.",
+                dedupe_key=None,
+                finished_at=utcnow(),
+            )
         )
         conn.execute(
             update(Job).where(Job.status == RUNNING, stale).values(status=QUEUED, touched_at=None)
@@ -156,21 +251,32 @@ def run_job(app: Flask, job_id: int) -> None:
         with app.test_request_context("/", base_url=base_url):
             output = func(job, Progress(job.id))
     except Exception as exc:
-        db.session.rollback()
-        log.exception("job %s (%s) failed", job_id, job.kind if job else "?")
+        db.session.rollback()  # all or nothing: what the handler wrote goes too
+        if isinstance(exc, DomainError):
+            log.info("job %s (%s) refused: %s", job_id, job.kind, exc.message)
+        else:
+            log.exception("job %s (%s) failed", job_id, job.kind)
         job = db.session.get(Job, job_id)
         if job is not None:
             job.status = FAILED
             job.error = type(exc).__name__
+            # A rule's refusal is already a sentence for the user; anything else is not shown.
+            job.result = {"message": exc.message} if isinstance(exc, DomainError) else None
+            job.dedupe_key = None
             job.finished_at = utcnow()
+            job.expires_at = job.finished_at + timedelta(hours=KEEP_HOURS)
             db.session.commit()
         return
-    db.session.rollback()  # the handler only reads; drop whatever it loaded
+    # The handler's writes (if any) commit with the job's "done": one transaction.
     job = db.session.get(Job, job_id)
     assert job is not None
+    db.session.refresh(job, ["progress_done", "progress_total"])
     job.status = DONE
     job.result_name = output.result_name
     job.download_name = output.download_name
+    job.result = output.summary
+    job.result_url = output.result_url
+    job.dedupe_key = None
     job.progress_done = job.progress_total = max(job.progress_total, job.progress_done)
     job.finished_at = utcnow()
     job.expires_at = job.finished_at + timedelta(hours=KEEP_HOURS)

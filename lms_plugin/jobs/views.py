@@ -1,4 +1,5 @@
-"""A job's page (progress, then the download link), its JSON for polling, and the file."""
+"""A job's page (progress, then the download link or the result), its JSON for polling, the file;
+and the banner that tells a job's owner, on their next page, that it ended."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from flask_babel import gettext as _
 
 from lms_plugin.accounts.current import login_required, require_launch
 from lms_plugin.errors import NotFound
-from lms_plugin.jobs import services
-from lms_plugin.jobs.models import DONE, FAILED, Job
+from lms_plugin.jobs import banner, services
+from lms_plugin.jobs.models import DONE, Job
+from lms_plugin.jobs.texts import status_text, title_of
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
+bp.before_app_request(banner.announce_finished)
 
 
 def _own_job(job_id: int) -> Job:
@@ -20,7 +23,8 @@ def _own_job(job_id: int) -> Job:
     return job
 
 
-def _state(job: Job) -> dict[str, object]:
+def state_of(job: Job) -> dict[str, object]:
+    """Where a job stands, for its page and the polling script (static/js/jobs.js)."""
     ready = job.status == DONE and services.output_path(job) is not None
     return {
         "status": job.status,
@@ -29,20 +33,8 @@ def _state(job: Job) -> dict[str, object]:
         "percent": services.percent(job),
         "message": status_text(job),
         "download_url": url_for("jobs.download", job_id=job.id) if ready else None,
+        "result_url": job.result_url if job.status == DONE else None,
     }
-
-
-def status_text(job: Job) -> str:
-    """One sentence for the user about where the job stands."""
-    if job.status == DONE:
-        return _("Ready: %(name)s", name=job.download_name or "")
-    if job.status == FAILED:
-        return _("The export failed. Start it again; if it fails again, tell the administrator.")
-    if job.status == "running":
-        return _(
-            "Working: %(done)s of %(total)s done.", done=job.progress_done, total=job.progress_total
-        )
-    return _("Waiting to start…")
 
 
 @bp.get("/<int:job_id>")
@@ -50,13 +42,19 @@ def status_text(job: Job) -> str:
 def status(job_id: int) -> str:
     """The job's page; static/js/jobs.js polls `status_json` and shows the link when ready."""
     job = _own_job(job_id)
-    return render_template("jobs/status.html", job=job, state=_state(job))
+    return render_template(
+        "jobs/status.html",
+        job=job,
+        state=state_of(job),
+        title=title_of(job),
+        announced=services.kind_info(job.kind) is not None,
+    )
 
 
 @bp.get("/<int:job_id>.json")
 @login_required
 def status_json(job_id: int) -> Response:
-    return jsonify(_state(_own_job(job_id)))
+    return jsonify(state_of(_own_job(job_id)))
 
 
 @bp.get("/<int:job_id>/download")

@@ -31,6 +31,7 @@ from lms_plugin.live.access import (
     trainee_occurrence,
     trainer_occurrence,
 )
+from lms_plugin.live.audit_text import mark_changes
 from lms_plugin.live.forms import parse_occurrence, parse_register
 from lms_plugin.live.listing import end_time, trainee_blocks, trainer_blocks, when
 from lms_plugin.live.models import STATUSES, LiveOccurrence
@@ -223,6 +224,7 @@ def _register_page(course: Course, occurrence: LiveOccurrence, status: int = 200
         people=[users[i] for i in people_ids if i in users],
         marks=marks,
         others=others,
+        changes=mark_changes(occurrence.id),
     )
 
 

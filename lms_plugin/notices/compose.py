@@ -11,7 +11,14 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from lms_plugin.accounts.models import User
 from lms_plugin.errors import NotFound
 from lms_plugin.notices.due import Due
-from lms_plugin.notices.kinds import CERT_EXPIRING, DIGEST, FEEDBACK, LIVE_SESSION, STALLED
+from lms_plugin.notices.kinds import (
+    CERT_EXPIRING,
+    DIGEST,
+    FEEDBACK,
+    JOB_FINISHED,
+    LIVE_SESSION,
+    STALLED,
+)
 from lms_plugin.notices.mailer import Message
 
 SALT = "notices-unsubscribe"
@@ -175,6 +182,10 @@ def _texts(due: Due, user: User, lang: str) -> tuple[str, str]:
         )
     if due.kind == LIVE_SESSION:
         return _live_texts(p, lang)
+    if due.kind == JOB_FINISHED:
+        from lms_plugin.notices.job_finished import job_texts
+
+        return job_texts(p)
     raise LookupError(f"no texts for notice kind {due.kind!r}")
 
 

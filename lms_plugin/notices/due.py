@@ -205,7 +205,21 @@ def live_sessions_tomorrow(now: datetime) -> Iterator[Due]:
         )
 
 
-FINDERS = (stalled, digest, feedback, certificates_expiring, live_sessions_tomorrow)
+def jobs_finished(now: datetime) -> Iterator[Due]:
+    """Background jobs that ended (lms_plugin/notices/job_finished.py)."""
+    from lms_plugin.notices.job_finished import finished_jobs
+
+    return finished_jobs(now)
+
+
+FINDERS = (
+    stalled,
+    digest,
+    feedback,
+    certificates_expiring,
+    live_sessions_tomorrow,
+    jobs_finished,
+)
 
 
 def all_due(now: datetime) -> Iterator[Due]:

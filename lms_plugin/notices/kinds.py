@@ -9,8 +9,9 @@ DIGEST = "digest"
 FEEDBACK = "feedback"
 CERT_EXPIRING = "cert_expiring"
 LIVE_SESSION = "live_session"
+JOB_FINISHED = "job_finished"
 
-KINDS = (STALLED, DIGEST, FEEDBACK, CERT_EXPIRING, LIVE_SESSION)
+KINDS = (STALLED, DIGEST, FEEDBACK, CERT_EXPIRING, LIVE_SESSION, JOB_FINISHED)
 
 LABELS = {
     STALLED: _l("A reminder when I have not worked on the course for a while"),
@@ -20,4 +21,7 @@ LABELS = {
         "A warning 60 and 14 days before a certificate expires (mine, or a mentor's I coordinate)"
     ),
     LIVE_SESSION: _l("A reminder the day before a live session I signed up for"),
+    JOB_FINISHED: _l(
+        "A notice when long work I started has finished (matcher, certificate ZIP, large import)"
+    ),
 }

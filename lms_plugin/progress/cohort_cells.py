@@ -15,18 +15,14 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from lms_plugin.progress.cohort import CohortRow, ModuleCell
+from lms_plugin.progress.labels import MODULE_STATUS, module_status_label
 
 
 def row_cells(
     module_ids: Sequence[str], format_decimal: Callable[[float], str]
 ) -> Callable[[CohortRow], Markup]:
     """A function giving one trainee's `<td>` cells, in the page's language."""
-    labels = {
-        "locked": _("Locked"),
-        "open": _("Not started"),
-        "in_progress": _("In progress"),
-        "complete": _("Complete"),
-    }
+    labels = {code: module_status_label(code) for code in MODULE_STATUS}
     minutes_word = escape(_("min"))
     little = escape(_("completed with little active time"))
     flag = (
@@ -39,7 +35,7 @@ def row_cells(
         status = s.status if s else "locked"
         parts = [
             f'<td><span class="badge badge-status-{escape(status)}">'
-            f"{escape(labels.get(status, status))}</span>"
+            f"{escape(labels.get(status) or module_status_label(status))}</span>"
         ]
         if s is not None:
             if s.quiz_best is not None:

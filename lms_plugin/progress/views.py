@@ -37,12 +37,16 @@ from lms_plugin.csv_export import BOM, SafeCsv
 from lms_plugin.db import db, utcnow
 from lms_plugin.errors import DomainError
 from lms_plugin.i18n import day_formatter
-from lms_plugin.progress import services
+from lms_plugin.progress import labels, services
+from lms_plugin.progress.audit_text import audit_lines
 from lms_plugin.progress.cohort import CohortQuery, cohort, cohort_total
 from lms_plugin.progress.cohort_cells import row_cells
 from lms_plugin.progress.timekeeping import BEAT_SECONDS, IDLE_SECONDS, record_heartbeat
 
 bp = Blueprint("progress", __name__, url_prefix="/progress")
+# Progress codes as words on every page (progress/labels.py).
+bp.add_app_template_global(labels.module_status_label, "module_status_label")
+bp.add_app_template_global(labels.evidence_state_label, "evidence_state_label")
 
 
 def _course():  # type: ignore[no-untyped-def]
@@ -244,7 +248,7 @@ def trainee(user_id: int) -> str:
     user = _trainee_of_context(launch, user_id)
     course = _course()
     progress = services.course_progress(user.id, course)
-    audits = services.audit_log([user.id], course.id)
+    audits = audit_lines(services.audit_log([user.id], course.id), course)
     return render_template(
         "progress/trainee.html",
         course=course,

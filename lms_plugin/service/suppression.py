@@ -1,22 +1,8 @@
-"""Small counts that could identify a student are never shown: one rule, used everywhere."""
+"""Small counts that could identify a student are never shown: the rule lives in
+`lms_plugin.suppression` (coordination's centre report uses it too); re-exported here."""
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
+from lms_plugin.suppression import SMALL_COUNT, show, suppressed
 
-SMALL_COUNT = 5  # counts from 1 to 4 are shown as "< 5"
-
-
-def suppressed(count: int | None) -> int | None:
-    """The count when it is safe to show (0 or at least SMALL_COUNT), else None."""
-    if count is None:
-        return None
-    return count if count == 0 or count >= SMALL_COUNT else None
-
-
-def show(count: int | None) -> str:
-    """The count as printed on a page or in a report: "< 5" for a suppressed one, "–" for none."""
-    if count is None:
-        return "–"
-    safe = suppressed(count)
-    return _("< %(n)d", n=SMALL_COUNT) if safe is None else str(safe)
+__all__ = ["SMALL_COUNT", "show", "suppressed"]

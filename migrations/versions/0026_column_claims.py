@@ -1,7 +1,7 @@
 """gradebook columns: one worker at a time finds or creates a course's column
 
 Revision ID: 0026
-Revises: 0025
+Revises: 0023
 """
 import sqlalchemy as sa
 from alembic import op
@@ -9,7 +9,7 @@ from alembic import op
 import lms_plugin.db
 
 revision = "0026"
-down_revision = "0025"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 

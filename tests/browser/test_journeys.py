@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from lms_plugin.courses.content import get_course
+from lms_plugin.jobs.services import run_due_jobs
 from tests.browser import seeding
 from tests.browser.journey import Journey
 from tests.browser.live_server import LiveServer
@@ -223,6 +224,11 @@ def test_4_coordinator_places_the_mentor_and_matches_the_schools_helpers(
     journey.click("Kortárs segítők")
     journey.axe("helpers")
     journey.click("Mentorjavaslat a várakozó segítőknek", role="button")
+    # The matcher runs in the background: its page shows progress, then opens the review.
+    assert "Mentorjavaslat (párosítás)" in journey.heading()
+    assert run_due_jobs(journey.live.app) == 1
+    journey.tool.get_by_role("button", name="A javaslat közzététele", exact=True).wait_for()
+    journey.wait_for_tool()
     journey.shoot("proposal", docs="coordinator-match.hu")
     journey.axe("match")
     assert "3 várakozó segítőből 3 kapott párt" in journey.text()

@@ -11,6 +11,7 @@ from lms_plugin.accounts.models import Role
 from lms_plugin.certification.models import Certificate
 from lms_plugin.coordination import certs
 from lms_plugin.coordination.mentors import services as mentors
+from lms_plugin.coordination.mentors.renewal_job import refresh_all
 from lms_plugin.coordination.models import MentorProfile, Placement
 from lms_plugin.db import db, utcnow
 from lms_plugin.errors import DomainError
@@ -71,6 +72,8 @@ def test_expiry_flags_the_placement_instead_of_dropping_it(
     cert = db.session.query(Certificate).filter_by(user_id=mentor.user_id).one()
     cert.expires_at = utcnow() - timedelta(days=1)
     db.session.commit()
+    refresh_all()  # the worker's daily round (pages only read the flag)
+    db.session.commit()
 
     login(client, org.coordinator, Role.COORDINATOR, org.context)
     page = client.get("/coordination/mentors").get_data(as_text=True)
@@ -91,6 +94,8 @@ def test_certified_teachers_join_the_pool_automatically(
     teacher = make.user(org.context, Role.TRAINEE, name="Tóth Ildikó")
     issue_certificate(teacher)
     in_training = make.user(org.context, Role.TRAINEE, name="Varga Zoltán")
+    db.session.commit()
+    refresh_all()  # the worker's daily round adds certified teachers (pages only read)
     db.session.commit()
     login(client, org.coordinator, Role.COORDINATOR, org.context)
     page = client.get("/coordination/mentors").get_data(as_text=True)

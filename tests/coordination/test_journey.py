@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
+from lms_plugin import events
 from lms_plugin.accounts.models import User
 from lms_plugin.coordination.models import CoordinatorGrant, MentorProfile, PeerHelper, School
 from lms_plugin.db import db
@@ -30,7 +31,8 @@ def test_coordinator_and_mentor_journey(app: Flask, practice_lms: PracticeLms) -
         anna_id = _me(teacher)
         anna = db.session.get(User, anna_id)
         assert anna is not None
-        issue_certificate(anna)  # she passed the course
+        cert = issue_certificate(anna)  # she passed the course; certification announces it:
+        events.publish(events.CertificateChanged(anna_id, cert.course_id))  # she joins the pool
         school = db.session.query(School).filter_by(name="Gábor Dénes Technikum").one()
         school_id = school.id
         helper_id = db.session.query(PeerHelper).filter_by(school_id=school_id).first().id  # type: ignore[union-attr]

@@ -214,6 +214,7 @@ POLICY: dict[str, Rule] = {
     "coordination.dashboard": roles(SCOPED),
     "coordination.dashboard_csv": roles(SCOPED),
     "coordination.dashboard_json": roles(SCOPED),
+    "coordination.centre_report_pdf": roles(SCOPED, may_404=True),  # needs ?centre= in scope
     "coordination.audit_log": roles(SCOPED),
     "coordination.helpers": roles(SCOPED),
     "coordination.helpers_export": roles(SCOPED),
@@ -228,6 +229,8 @@ POLICY: dict[str, Rule] = {
     "coordination.match_move": roles(SCOPED, may_404=True, run_id="=999999"),
     "coordination.match_publish": roles(SCOPED, may_404=True, run_id="=999999"),
     "coordination.match_discard": roles(SCOPED, may_404=True, run_id="=999999"),
+    "coordination.match_progress": roles(SCOPED, may_404=True, job_id="=999999"),
+    "coordination.match_progress_json": roles(SCOPED, may_404=True, job_id="=999999"),
     "coordination.mentors": roles(SCOPED),
     "coordination.placements": roles(SCOPED),
     "coordination.mentor_detail": roles(COORDINATORS, mentor_id="mentor"),

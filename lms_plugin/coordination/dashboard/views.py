@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, jsonify, render_template, request, stream_with_context
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from lms_plugin.accounts.current import roles_required
 from lms_plugin.accounts.models import Role
+from lms_plugin.coordination.dashboard import centre_pdf
 from lms_plugin.coordination.dashboard import services as dashboard
-from lms_plugin.coordination.mentors.services import refresh_renewal_flags
 from lms_plugin.coordination.models import Programme, School, TrainingCentre
 from lms_plugin.coordination.organisation import services as org
 from lms_plugin.coordination.scope import current_scope
@@ -82,9 +83,9 @@ def _rows(level: _Level, cov: dashboard.Coverage) -> list[dashboard.CoverageRow]
 @bp.get("/", endpoint="dashboard")
 @roles_required(Role.COORDINATOR)
 def dashboard_page() -> str:
-    """Coverage at one level, what needs attention first, and the way down to a school."""
-    refresh_renewal_flags()
-    db.session.commit()
+    """Coverage at one level, what needs attention first, and the way down to a school.
+
+    Reads only: renewal flags are kept current where certificates change (`renewal_job`)."""
     programme = programme_in_view()
     if programme is None:
         return render_template("coordination/empty.html")
@@ -142,4 +143,24 @@ def dashboard_csv() -> Response:
         stream_with_context(dashboard.export(cov)),
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": "attachment; filename=coverage.csv"},
+    )
+
+
+@bp.get("/centre-report.pdf")
+@roles_required(Role.COORDINATOR)
+def centre_report_pdf() -> Response:
+    """One centre's figures and its ten schools needing attention first, as a one-page PDF in
+    the viewer's language (?centre= in the viewer's scope, else 404)."""
+    programme = programme_in_view()
+    if programme is None:
+        raise NotFound(_("This programme does not exist."))
+    level = _level(programme)
+    if level.centre is None or level.school is not None:
+        raise NotFound(_("This training centre does not exist."))
+    cov = dashboard.coverage(_filter(level))
+    report = centre_pdf.build(programme.name, level.centre.name, cov, str(get_locale() or "hu"))
+    return Response(
+        centre_pdf.render_pdf(report),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f"inline; filename={centre_pdf.filename(report)}"},
     )

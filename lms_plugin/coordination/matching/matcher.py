@@ -15,17 +15,33 @@ Schools that share a mentor are solved together; all other schools are independe
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import numpy as np
-from ortools.graph.python import min_cost_flow
+from lms_plugin.coordination.matching.flow import (
+    ALL_BANNED,
+    NO_CAPACITY,
+    NO_CERTIFIED_MENTOR,
+    NO_MENTOR_PLACED,
+    REASONS,
+    ArrayProblem,
+    Weights,
+    ints,
+    solve_arrays,
+)
 
-NO_MENTOR_PLACED = "no_mentor_placed"
-NO_CERTIFIED_MENTOR = "no_certified_mentor"
-ALL_BANNED = "all_banned"
-NO_CAPACITY = "no_capacity"
-REASONS = (NO_MENTOR_PLACED, NO_CERTIFIED_MENTOR, ALL_BANNED, NO_CAPACITY)
+__all__ = [
+    "ALL_BANNED",
+    "NO_CAPACITY",
+    "NO_CERTIFIED_MENTOR",
+    "NO_MENTOR_PLACED",
+    "REASONS",
+    "HelperIn",
+    "MatchResult",
+    "MentorIn",
+    "Problem",
+    "Weights",
+    "solve",
+]
 
 
 @dataclass(frozen=True)
@@ -50,15 +66,6 @@ class HelperIn:
     school_id: int
     field: str = ""
     language: str = "hu"
-
-
-@dataclass(frozen=True)
-class Weights:
-    """Soft costs (non-negative integers)."""
-
-    balance: int = 10
-    field_mismatch: int = 20
-    no_shared_language: int = 15
 
 
 @dataclass(frozen=True)
@@ -118,136 +125,76 @@ def soft_cost(problem: Problem, assignments: dict[int, int]) -> int:
 
 def solve(problem: Problem) -> MatchResult:
     """The optimal assignment (see the module docstring) and why each unmatched helper is left."""
-    usable = [m for m in problem.mentors if m.certified and free_places(m) > 0 and m.school_ids]
-    groups = _components(problem.helpers, usable)
-    assignments: dict[int, int] = {}
-    for helpers, mentors in groups:
-        assignments.update(_solve_component(helpers, mentors, problem))
-    unmatched = _reasons(problem, assignments)
-    counts: dict[int, int] = defaultdict(int)
-    for m in assignments.values():
-        counts[m] += 1
-    shortfall = {
-        m.id: need
-        for m in usable
-        if (need := max(0, m.min_helpers - m.current_load) - counts[m.id]) > 0
-    }
+    arrays = encode(problem)
+    found = solve_arrays(arrays)
+    helper_ids, mentor_ids = arrays.helper_ids.tolist(), arrays.mentor_ids.tolist()
     return MatchResult(
-        assignments=assignments,
-        unmatched=unmatched,
-        min_shortfall=shortfall,
-        soft_cost=soft_cost(problem, assignments),
-        components=len(groups),
+        assignments={
+            helper_ids[h]: mentor_ids[m]
+            for h, m in zip(
+                found.assigned_helper_pos.tolist(), found.assigned_mentor_pos.tolist(), strict=True
+            )
+        },
+        unmatched={
+            helper_ids[h]: REASONS[r]
+            for h, r in zip(
+                found.unmatched_helper_pos.tolist(), found.unmatched_reason.tolist(), strict=True
+            )
+        },
+        min_shortfall={
+            mentor_ids[m]: n
+            for m, n in zip(
+                found.shortfall_mentor_pos.tolist(), found.shortfall.tolist(), strict=True
+            )
+        },
+        soft_cost=found.soft_cost,
+        components=found.components,
     )
 
 
-def _components(
-    helpers: Iterable[HelperIn], mentors: list[MentorIn]
-) -> list[tuple[list[HelperIn], list[MentorIn]]]:
-    """Group schools linked by shared mentors (union-find); each group is solved on its own."""
-    parent: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for m in mentors:
-        schools = sorted(m.school_ids)
-        root = find(schools[0])
-        for s in schools[1:]:
-            other = find(s)
-            if other != root:
-                parent[other] = root
-    by_root_m: dict[int, list[MentorIn]] = defaultdict(list)
-    for m in mentors:
-        by_root_m[find(min(m.school_ids))].append(m)
-    by_root_h: dict[int, list[HelperIn]] = defaultdict(list)
-    for h in helpers:
-        if h.school_id in parent:
-            by_root_h[find(h.school_id)].append(h)
-    return [(hs, by_root_m[root]) for root, hs in by_root_h.items()]
-
-
-def _solve_component(
-    helpers: list[HelperIn], mentors: list[MentorIn], problem: Problem
-) -> dict[int, int]:
-    w = problem.weights
-    n_h = len(helpers)
-    m_index = {m.id: i for i, m in enumerate(mentors)}
-    by_school: dict[int, list[MentorIn]] = defaultdict(list)
-    for m in mentors:
-        for s in m.school_ids:
-            by_school[s].append(m)
-    tails: list[int] = []
-    heads: list[int] = []
-    costs: list[int] = []
-    pairs: list[tuple[int, int]] = []
-    max_pair = 0
-    for hi, h in enumerate(helpers):
-        for m in by_school[h.school_id]:
-            if (h.id, m.id) in problem.banned:
-                continue
-            c = pair_cost(h, m, w)
-            max_pair = max(max_pair, c)
-            tails.append(2 + hi)
-            heads.append(2 + n_h + m_index[m.id])
-            costs.append(c)
-            pairs.append((h.id, m.id))
-    if not pairs:
-        return {}
-    top_level = max(m.max_helpers for m in mentors)
-    soft_max = n_h * (max_pair + w.balance * top_level)
-    w_match = soft_max + 1
-    w_min = w_match * (n_h + 1) + soft_max + 1
-    n_pairs = len(pairs)
-    # source -> helper, helper -> sink (left unmatched), then the pair arcs.
-    for hi in range(n_h):
-        tails += [0, 2 + hi]
-        heads += [2 + hi, 1]
-        costs += [0, w_min + w_match]
-    # mentor -> sink: one unit arc per free place; costs rise with the load (convex balance).
-    for mi, m in enumerate(mentors):
-        for level in range(m.current_load + 1, m.max_helpers + 1):
-            tails.append(2 + n_h + mi)
-            heads.append(1)
-            costs.append(w.balance * level + (w_min if level > m.min_helpers else 0))
-    flow = min_cost_flow.SimpleMinCostFlow()
-    flow.add_arcs_with_capacity_and_unit_cost(
-        np.array(tails, dtype=np.int32),
-        np.array(heads, dtype=np.int32),
-        np.ones(len(tails), dtype=np.int64),
-        np.array(costs, dtype=np.int64),
+def encode(problem: Problem) -> ArrayProblem:
+    """The dataclasses as the columns `flow.solve_arrays` works on."""
+    fields: dict[str, int] = {}
+    languages: dict[str, int] = {}
+    mentor_pos = {m.id: i for i, m in enumerate(problem.mentors)}
+    helper_pos = {h.id: i for i, h in enumerate(problem.helpers)}
+    place = [(i, s) for i, m in enumerate(problem.mentors) for s in sorted(m.school_ids)]
+    m_fields = [
+        (i, fields.setdefault(f, len(fields)))
+        for i, m in enumerate(problem.mentors)
+        for f in sorted(m.fields)
+    ]
+    m_langs = [
+        (i, languages.setdefault(x, len(languages)))
+        for i, m in enumerate(problem.mentors)
+        for x in sorted(m.languages)
+    ]
+    bans = [
+        (helper_pos[h], mentor_pos[m])
+        for h, m in sorted(problem.banned)
+        if h in helper_pos and m in mentor_pos
+    ]
+    return ArrayProblem(
+        helper_ids=ints([h.id for h in problem.helpers]),
+        helper_school=ints([h.school_id for h in problem.helpers]),
+        helper_field=ints(
+            [fields.setdefault(h.field, len(fields)) if h.field else -1 for h in problem.helpers]
+        ),
+        helper_language=ints(
+            [languages.setdefault(h.language, len(languages)) for h in problem.helpers]
+        ),
+        mentor_ids=ints([m.id for m in problem.mentors]),
+        mentor_min=ints([m.min_helpers for m in problem.mentors]),
+        mentor_max=ints([m.max_helpers for m in problem.mentors]),
+        mentor_load=ints([m.current_load for m in problem.mentors]),
+        mentor_certified=ints([m.certified for m in problem.mentors]).astype(bool),
+        place_mentor=ints([i for i, _ in place]),
+        place_school=ints([s for _, s in place]),
+        mentor_field_pos=ints([i for i, _ in m_fields]),
+        mentor_field_code=ints([c for _, c in m_fields]),
+        mentor_language_pos=ints([i for i, _ in m_langs]),
+        mentor_language_code=ints([c for _, c in m_langs]),
+        banned_helper_pos=ints([h for h, _ in bans]),
+        banned_mentor_pos=ints([m for _, m in bans]),
+        weights=problem.weights,
     )
-    flow.set_nodes_supplies(np.array([0, 1], dtype=np.int32), np.array([n_h, -n_h], dtype=np.int64))
-    status = flow.solve()
-    if status != flow.OPTIMAL:
-        raise RuntimeError(f"min-cost flow failed with status {status}")
-    used = flow.flows(np.arange(n_pairs, dtype=np.int32))
-    return {pairs[i][0]: pairs[i][1] for i in np.flatnonzero(used)}
-
-
-def _reasons(problem: Problem, assignments: dict[int, int]) -> dict[int, str]:
-    """Say, for every helper left without a mentor, why."""
-    by_school: dict[int, list[MentorIn]] = defaultdict(list)
-    for m in problem.mentors:
-        for s in m.school_ids:
-            by_school[s].append(m)
-    reasons: dict[int, str] = {}
-    for h in problem.helpers:
-        if h.id in assignments:
-            continue
-        placed = by_school.get(h.school_id, [])
-        certified = [m for m in placed if m.certified]
-        allowed = [m for m in certified if (h.id, m.id) not in problem.banned]
-        if not placed:
-            reasons[h.id] = NO_MENTOR_PLACED
-        elif not certified:
-            reasons[h.id] = NO_CERTIFIED_MENTOR
-        elif not allowed:
-            reasons[h.id] = ALL_BANNED
-        else:
-            reasons[h.id] = NO_CAPACITY
-    return reasons

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 
 from lms_plugin.accounts.models import User
 from lms_plugin.coordination import certs
 from lms_plugin.coordination.audit import services as audit
-from lms_plugin.coordination.matching.matcher import HelperIn, MentorIn, Problem, solve
-from lms_plugin.coordination.mentors.services import ENDED, refresh_renewal_flags
+from lms_plugin.coordination.matching import drafts, reading
+from lms_plugin.coordination.matching.flow import REASONS, solve_arrays
+from lms_plugin.coordination.matching.matcher import HelperIn, MentorIn, Problem
+from lms_plugin.coordination.matching.reading import read_problem
 from lms_plugin.coordination.models import (
     BannedPair,
     HelperLink,
@@ -23,7 +25,6 @@ from lms_plugin.coordination.models import (
     PeerHelper,
     Placement,
     Programme,
-    School,
     UnmatchedReason,
 )
 from lms_plugin.coordination.peer_helpers import linking
@@ -32,61 +33,53 @@ from lms_plugin.errors import Conflict, DomainError, NotFound
 
 
 def build_problem(programme: Programme) -> Problem:
-    """The matcher's input: waiting helpers, placed mentors (certified or not), bans."""
-    helpers = tuple(
-        HelperIn(id=h.id, school_id=h.school_id, field=h.vocational_field, language=h.language)
-        for h in db.session.execute(
-            select(
-                PeerHelper.id,
-                PeerHelper.school_id,
-                PeerHelper.vocational_field,
-                PeerHelper.language,
+    """The matcher's input as dataclasses (waiting helpers, placed mentors, bans): for callers
+    that want objects; a run reads arrays (`reading.read_problem`)."""
+    found = reading.read_input(programme.id)
+    arrays, field_names, language_names = found.problem, found.fields, found.languages
+    helper_ids, mentor_ids = arrays.helper_ids.tolist(), arrays.mentor_ids.tolist()
+    fields = _decode(arrays.mentor_field_pos, arrays.mentor_field_code, len(mentor_ids))
+    languages = _decode(arrays.mentor_language_pos, arrays.mentor_language_code, len(mentor_ids))
+    schools = _decode(arrays.place_mentor, arrays.place_school, len(mentor_ids))
+    return Problem(
+        mentors=tuple(
+            MentorIn(
+                id=mentor_ids[i],
+                school_ids=frozenset(schools[i]),
+                min_helpers=int(arrays.mentor_min[i]),
+                max_helpers=int(arrays.mentor_max[i]),
+                current_load=int(arrays.mentor_load[i]),
+                certified=bool(arrays.mentor_certified[i]),
+                languages=frozenset(language_names[c] for c in languages[i]),
+                fields=frozenset(field_names[c] for c in fields[i]),
             )
-            .join(School, School.id == PeerHelper.school_id)
-            .outerjoin(HelperLink, HelperLink.helper_id == PeerHelper.id)
-            .where(School.programme_id == programme.id, HelperLink.id.is_(None))
-        )
-    )
-    placed: dict[int, set[int]] = defaultdict(set)
-    for mentor_id, school_id in db.session.execute(
-        select(Placement.mentor_id, Placement.school_id)
-        .join(School, School.id == Placement.school_id)
-        .where(School.programme_id == programme.id, Placement.status != ENDED)
-    ):
-        placed[mentor_id].add(school_id)
-    profiles = list(db.session.scalars(select(MentorProfile).where(MentorProfile.id.in_(placed))))
-    valid = certs.valid_certificates([p.user_id for p in profiles])
-    loads = dict(
-        db.session.execute(
-            select(HelperLink.mentor_id, func.count(HelperLink.id))
-            .where(HelperLink.mentor_id.in_(placed))
-            .group_by(HelperLink.mentor_id)
-        ).all()
-    )
-    mentors = tuple(
-        MentorIn(
-            id=p.id,
-            school_ids=frozenset(placed[p.id]),
-            min_helpers=p.min_helpers,
-            max_helpers=p.max_helpers,
-            current_load=loads.get(p.id, 0),
-            certified=p.user_id in valid,
-            languages=frozenset(p.language_list),
-            fields=frozenset(p.field_list),
-        )
-        for p in profiles
-    )
-    helper_ids = {h.id for h in helpers}
-    banned = frozenset(
-        (h, m)
-        for h, m in db.session.execute(
-            select(BannedPair.helper_id, BannedPair.mentor_id).where(
-                BannedPair.mentor_id.in_(placed)
+            for i in range(len(mentor_ids))
+        ),
+        helpers=tuple(
+            HelperIn(
+                id=helper_ids[i],
+                school_id=int(arrays.helper_school[i]),
+                field=field_names[int(arrays.helper_field[i])]
+                if arrays.helper_field[i] >= 0
+                else "",
+                language=language_names[int(arrays.helper_language[i])],
             )
-        ).tuples()
-        if h in helper_ids
+            for i in range(len(helper_ids))
+        ),
+        banned=frozenset(
+            (helper_ids[h], mentor_ids[m])
+            for h, m in zip(
+                arrays.banned_helper_pos.tolist(), arrays.banned_mentor_pos.tolist(), strict=True
+            )
+        ),
     )
-    return Problem(mentors=mentors, helpers=helpers, banned=banned)
+
+
+def _decode(pos: Any, codes: Any, n: int) -> list[list[int]]:
+    found: list[list[int]] = [[] for _ in range(n)]
+    for i, c in zip(pos.tolist(), codes.tolist(), strict=True):
+        found[i].append(c)
+    return found
 
 
 def _discard_drafts(programme: Programme) -> None:
@@ -103,52 +96,74 @@ def _discard_drafts(programme: Programme) -> None:
     )
 
 
+@dataclass(frozen=True)
+class RunTimes:
+    """Where a run's time went, in seconds (the caller's commit is not included)."""
+
+    read: float
+    solve: float
+    write: float
+
+
 def run(programme: Programme, by: User) -> MatchRun:
     """Propose links for every waiting helper (drafts); earlier unpublished drafts are dropped."""
-    refresh_renewal_flags()
-    _discard_drafts(programme)
-    problem = build_problem(programme)
+    return run_timed(programme, by)[0]
+
+
+def run_timed(programme: Programme, by: User) -> tuple[MatchRun, RunTimes]:
+    """`run`, saying how long reading, solving and writing took.
+
+    About a dozen statements whatever the size: drop the earlier drafts (2), one read per
+    table (4), the run row, the drafts and the unmatched reasons in bulk (one statement each),
+    and one audit row for the whole run (counts only: helpers are minors, the trail holds no
+    list of them; the drafts themselves say who was proposed).
+    """
     started = time.perf_counter()
-    result = solve(problem)
-    elapsed = int((time.perf_counter() - started) * 1000)
+    _discard_drafts(programme)
+    problem = read_problem(programme.id)
+    read_done = time.perf_counter()
+    result = solve_arrays(problem)
+    solved = time.perf_counter()
+    helper_ids, mentor_ids = problem.helper_ids, problem.mentor_ids
     match_run = MatchRun(
         programme_id=programme.id,
-        helpers_considered=len(problem.helpers),
-        matched=len(result.assignments),
-        solve_ms=elapsed,
+        helpers_considered=len(helper_ids),
+        matched=len(result.assigned_helper_pos),
+        solve_ms=int((solved - read_done) * 1000),
         created_by_id=by.id,
     )
     db.session.add(match_run)
     db.session.flush()
-    now = utcnow()
-    if result.assignments:
-        db.session.execute(
-            insert(HelperLink),
-            [
-                {
-                    "helper_id": h,
-                    "mentor_id": m,
-                    "status": "draft",
-                    "run_id": match_run.id,
-                    "created_by_id": by.id,
-                    "created_at": now,
-                }
-                for h, m in result.assignments.items()
-            ],
-        )
-    if result.unmatched:
-        db.session.execute(
-            insert(UnmatchedReason),
-            [
-                {"run_id": match_run.id, "helper_id": h, "reason": r}
-                for h, r in result.unmatched.items()
-            ],
-        )
-    ids = [h.id for h in problem.helpers]
-    for start in range(0, len(ids), 500):
-        audit.record_many(by.id, audit.PROPOSE, audit.helper_ids(ids[start : start + 500]))
+    drafts.insert_drafts(
+        match_run.id,
+        by.id,
+        zip(
+            helper_ids[result.assigned_helper_pos].tolist(),
+            mentor_ids[result.assigned_mentor_pos].tolist(),
+            strict=True,
+        ),
+        utcnow(),
+    )
+    drafts.insert_reasons(
+        match_run.id,
+        zip(
+            helper_ids[result.unmatched_helper_pos].tolist(),
+            (REASONS[r] for r in result.unmatched_reason.tolist()),
+            strict=True,
+        ),
+    )
+    audit.record(
+        by.id,
+        audit.PROPOSE,
+        None,
+        None,
+        f"run {match_run.id}: {len(helper_ids)} helpers considered, "
+        f"{len(result.assigned_helper_pos)} proposed, "
+        f"{len(result.unmatched_helper_pos)} left unmatched",
+    )
     db.session.flush()
-    return match_run
+    written = time.perf_counter()
+    return match_run, RunTimes(read_done - started, solved - read_done, written - solved)
 
 
 def get_run(run_id: int) -> MatchRun:
@@ -233,9 +248,13 @@ def publish(run_: MatchRun, by: User) -> int:
     )
     run_.status = "published"
     run_.published_at = now
-    ids = [d.helper_id for d in drafts]
-    for start in range(0, len(ids), 500):
-        audit.record_many(by.id, audit.PUBLISH, audit.helper_ids(ids[start : start + 500]))
+    audit.record_many(  # one INSERT … SELECT: a row per helper whose link is now published
+        by.id,
+        audit.PUBLISH,
+        select(HelperLink.helper_id, PeerHelper.school_id)
+        .join(PeerHelper, PeerHelper.id == HelperLink.helper_id)
+        .where(HelperLink.run_id == run_.id, HelperLink.status == "published"),
+    )
     db.session.flush()
     return len(drafts)
 

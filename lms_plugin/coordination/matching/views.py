@@ -1,14 +1,16 @@
-"""Pages for the automatic matcher: run, review per school, move or unassign, publish."""
+"""Pages for the automatic matcher: run (a background job, with its progress), review per school,
+move or unassign, publish."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from lms_plugin.accounts.current import roles_required
 from lms_plugin.accounts.models import Role
 from lms_plugin.coordination import confirm
+from lms_plugin.coordination.matching import jobs as matcher_jobs
 from lms_plugin.coordination.matching import services as matching
 from lms_plugin.coordination.matching.review import run_summary, school_review
 from lms_plugin.coordination.mentors import services as mentors
@@ -20,6 +22,9 @@ from lms_plugin.coordination.scope import current_scope
 from lms_plugin.coordination.web import actor, bp, int_arg, programme_in_view
 from lms_plugin.db import db
 from lms_plugin.errors import DomainError, Forbidden, NotFound
+from lms_plugin.jobs.models import DONE, Job
+from lms_plugin.jobs.texts import title_of
+from lms_plugin.jobs.views import state_of
 
 
 def _whole(programme_id: int) -> None:
@@ -40,22 +45,53 @@ def _run(run_id: int) -> MatchRun:
 @bp.post("/match")
 @roles_required(Role.COORDINATOR)
 def match_run() -> WerkzeugResponse:
-    """Propose mentors for every waiting helper of the programme (drafts)."""
+    """Queue the matcher for the programme (drafts); a run already under way is shown instead."""
     programme = programme_in_view()
     if programme is None:
         raise DomainError(_("Create a programme first."), status_code=409)
     _whole(programme.id)
-    run = matching.run(programme, actor())
-    db.session.commit()
-    flash(
-        _(
-            "Proposal ready: %(m)s of %(n)s waiting helpers matched. Review and publish it.",
-            m=run.matched,
-            n=run.helpers_considered,
-        ),
-        "success",
+    job, queued = matcher_jobs.start(programme, actor())
+    if not queued:
+        flash(_("The matcher is already running for this programme; here is its progress."), "info")
+    return redirect(url_for("coordination.match_progress", job_id=job.id), code=303)
+
+
+def _matcher_job(job_id: int) -> Job:
+    """A matcher job, for any coordinator of its whole programme (not only who started it)."""
+    job = db.session.get(Job, job_id)
+    if job is None or job.kind != matcher_jobs.MATCH_KIND:
+        raise NotFound(_("This matcher run does not exist, or it has expired."))
+    _whole(int(job.params["programme_id"]))
+    return job
+
+
+@bp.get("/match/job/<int:job_id>")
+@roles_required(Role.COORDINATOR)
+def match_progress(job_id: int) -> str | WerkzeugResponse:
+    """The matcher's progress (static/js/jobs.js polls); a finished run opens its review."""
+    job = _matcher_job(job_id)
+    if job.status == DONE and job.result_url:
+        return redirect(job.result_url, code=303)
+    return render_template(
+        "jobs/status.html",
+        job=job,
+        state=_progress_state(job),
+        title=title_of(job),
+        announced=True,
+        follow_result=True,
     )
-    return redirect(url_for("coordination.match_review", run_id=run.id))
+
+
+@bp.get("/match/job/<int:job_id>.json")
+@roles_required(Role.COORDINATOR)
+def match_progress_json(job_id: int) -> Response:
+    return jsonify(_progress_state(_matcher_job(job_id)))
+
+
+def _progress_state(job: Job) -> dict[str, object]:
+    state = state_of(job)
+    state["status_url"] = url_for("coordination.match_progress_json", job_id=job.id)
+    return state
 
 
 @bp.get("/match/<int:run_id>")

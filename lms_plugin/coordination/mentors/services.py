@@ -34,10 +34,14 @@ def mentor_for_user(user_id: int) -> MentorProfile | None:
     return db.session.scalar(select(MentorProfile).where(MentorProfile.user_id == user_id))
 
 
-def sync_mentor_pool(at: datetime | None = None) -> int:
-    """Every holder of a valid certificate gets a mentor profile; returns how many were added."""
+def sync_mentor_pool(at: datetime | None = None, *, user_id: int | None = None) -> int:
+    """Every holder of a valid certificate gets a mentor profile; returns how many were added.
+
+    With `user_id`, only that user (when their certificate changed)."""
     valid_ids = certs.valid_user_ids(at)
     if valid_ids is not None:  # one INSERT … SELECT: nothing is loaded into Python
+        if user_id is not None:
+            valid_ids = valid_ids.where(valid_ids.selected_columns[0] == user_id)
         certified = valid_ids.subquery()
         missing_ids = (
             select(certified.c.user_id)
@@ -50,7 +54,7 @@ def sync_mentor_pool(at: datetime | None = None) -> int:
             .returning(MentorProfile.user_id)  # psycopg reports rowcount -1 for INSERT … SELECT
         )
         return len(added.all())
-    valid = certs.valid_certificates(None, at)
+    valid = certs.valid_certificates(None if user_id is None else [user_id], at)
     have = set(db.session.scalars(select(MentorProfile.user_id)))
     missing = sorted(set(valid) - have)
     if missing:
@@ -156,17 +160,24 @@ def end_placement(placement: Placement, by: User) -> int:
     return len(helper_ids)
 
 
-def refresh_renewal_flags(at: datetime | None = None) -> tuple[int, int]:
+def refresh_renewal_flags(
+    at: datetime | None = None, *, user_id: int | None = None
+) -> tuple[int, int]:
     """Flag placements whose mentor's certificate lapsed; clear the flag after renewal.
 
     Returns (flagged, cleared). Placements are never dropped silently. Two set-based UPDATEs.
+    Run where certificates change (`renewal_job`: an issued, renewed or revoked certificate for
+    `user_id`; the worker's daily round for time passing), never on a page load.
     """
     at = at or utcnow()
     valid = certs.valid_user_ids(at)
     if valid is None:
-        return _refresh_one_by_one(at)
+        return _refresh_one_by_one(at, user_id)
     lapsed = select(MentorProfile.id).where(MentorProfile.user_id.not_in(valid))
     certified = select(MentorProfile.id).where(MentorProfile.user_id.in_(valid))
+    if user_id is not None:
+        lapsed = lapsed.where(MentorProfile.user_id == user_id)
+        certified = certified.where(MentorProfile.user_id == user_id)
     flagged = db.session.execute(
         update(Placement)
         .where(Placement.status == ACTIVE, Placement.mentor_id.in_(lapsed))
@@ -183,13 +194,16 @@ def refresh_renewal_flags(at: datetime | None = None) -> tuple[int, int]:
     return int(flagged.rowcount or 0), int(cleared.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def _refresh_one_by_one(at: datetime) -> tuple[int, int]:
+def _refresh_one_by_one(at: datetime, user_id: int | None = None) -> tuple[int, int]:
     """The same through the per-user certificate contract (no certification models)."""
-    rows = db.session.execute(
+    query = (
         select(Placement.id, Placement.status, MentorProfile.user_id)
         .join(MentorProfile, MentorProfile.id == Placement.mentor_id)
         .where(Placement.status.in_((ACTIVE, RENEWAL_DUE)))
-    ).all()
+    )
+    if user_id is not None:
+        query = query.where(MentorProfile.user_id == user_id)
+    rows = db.session.execute(query).all()
     valid = certs.valid_certificates({r.user_id for r in rows}, at)
     to_flag = [r.id for r in rows if r.status == ACTIVE and r.user_id not in valid]
     to_clear = [r.id for r in rows if r.status == RENEWAL_DUE and r.user_id in valid]

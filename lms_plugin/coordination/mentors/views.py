@@ -52,10 +52,8 @@ def _schools(programme: Programme | None) -> list[School]:
 @bp.get("/mentors", endpoint="mentors")
 @roles_required(Role.COORDINATOR)
 def mentors_page() -> str:
-    """Every certified teacher is in the pool; placements show their renewal state."""
-    mentors.sync_mentor_pool()
-    mentors.refresh_renewal_flags()
-    db.session.commit()
+    """Every certified teacher is in the pool; placements show their renewal state. Reads
+    only: the pool and the flags follow certificate changes (`renewal_job`)."""
     programme = programme_in_view()
     scope = current_scope()
     args = parse_args(request.args, tuple(mentors.MENTOR_SORTS), "name", per_page=PER_PAGE)
@@ -230,9 +228,7 @@ def end_placement(placement_id: int) -> WerkzeugResponse | tuple[str, int]:
 @roles_required(Role.COORDINATOR)
 def placements_page() -> str:
     """Every current placement, a page at a time; those whose certificate runs out soon are
-    flagged (and can be listed alone) before it happens."""
-    mentors.refresh_renewal_flags()
-    db.session.commit()
+    flagged (and can be listed alone) before it happens. Reads only (see `renewal_job`)."""
     programme = programme_in_view()
     args = parse_args(request.args, tuple(placement_list.SORTS), "school", per_page=PER_PAGE)
     choice = school_choice(programme)

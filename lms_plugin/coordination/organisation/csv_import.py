@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -191,8 +191,12 @@ def preview_counts(programme: Programme, rows: list[OrgRow]) -> ImportSummary:
     )
 
 
-def apply(programme: Programme, data: bytes) -> ImportSummary:
-    """Parse again and write every row, or nothing: any error rolls the whole import back."""
+def apply(
+    programme: Programme, data: bytes, progress: Callable[[int, int], None] | None = None
+) -> ImportSummary:
+    """Parse again and write every row, or nothing: any error rolls the whole import back.
+
+    `progress(done, total)` is told how many rows are written (the background import's bar)."""
     parsed = parse(data)
     if parsed.errors:
         raise DomainError(_("The file has errors; nothing was imported."), status_code=422)
@@ -208,7 +212,10 @@ def apply(programme: Programme, data: bytes) -> ImportSummary:
             s.code: s
             for s in db.session.scalars(select(School).where(School.programme_id == programme.id))
         }
-        for row in parsed.rows:
+        total = len(parsed.rows)
+        for done, row in enumerate(parsed.rows, start=1):
+            if progress is not None:
+                progress(done - 1, total)
             centre = centres.get(row.centre_code)
             if centre is None:
                 centre = TrainingCentre(

@@ -22,6 +22,7 @@ from lms_plugin.accounts.current import require_launch, roles_required
 from lms_plugin.accounts.models import Role
 from lms_plugin.coordination.grants import grant_programme
 from lms_plugin.coordination.organisation import csv_import as csv_org
+from lms_plugin.coordination.organisation import import_job
 from lms_plugin.coordination.organisation import services as org
 from lms_plugin.coordination.organisation.forms import ImportForm, ProgrammeForm
 from lms_plugin.coordination.scope import current_scope
@@ -125,7 +126,7 @@ def import_preview() -> tuple[str, int] | str:
 @bp.post("/schools/import/confirm")
 @roles_required(Role.COORDINATOR)
 def import_confirm() -> WerkzeugResponse:
-    """Write the previewed file: every row, or none."""
+    """Write the previewed file: every row, or none (a large file in the background)."""
     programme = _programme_or_error(whole=True)
     try:
         data = base64.b64decode(request.form.get("payload", ""), validate=True)
@@ -133,6 +134,12 @@ def import_confirm() -> WerkzeugResponse:
         raise DomainError(
             _("The import could not be read; upload the file again."), status_code=400
         ) from None
+    if len(data) > MAX_IMPORT_BYTES:
+        raise DomainError(_("The file is larger than 5 MB."), status_code=413)
+    parsed = csv_org.parse(data)
+    if not parsed.errors and len(parsed.rows) >= import_job.job_rows():
+        job = import_job.start(programme, data, len(parsed.rows), require_launch().user)
+        return redirect(url_for("jobs.status", job_id=job.id), code=303)
     summary = csv_org.apply(programme, data)
     db.session.commit()
     flash(

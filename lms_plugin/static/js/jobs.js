@@ -1,4 +1,4 @@
-// The export page: ask the server where the job stands every two seconds until it is done.
+// A job's page: ask the server where the job stands every two seconds until it is done.
 (function () {
   "use strict";
   var box = document.getElementById("job");
@@ -7,6 +7,7 @@
   var bar = document.getElementById("job-progress");
   var message = document.getElementById("job-message");
   var link = document.getElementById("job-download");
+  var result = document.getElementById("job-result");
   function show(state) {
     bar.value = state.percent;
     bar.textContent = state.percent + "%";
@@ -14,6 +15,14 @@
     if (state.download_url) {
       link.href = state.download_url;
       link.classList.remove("d-none");
+    }
+    if (state.result_url && result) {
+      result.href = state.result_url;
+      result.classList.remove("d-none");
+      // A job whose result is a page (the matcher's review) opens it when it is done.
+      if (box.getAttribute("data-follow-result") === "1") {
+        window.location.assign(state.result_url);
+      }
     }
     return state.status === "done" || state.status === "failed";
   }
