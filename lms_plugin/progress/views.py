@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from functools import cache
@@ -31,17 +32,17 @@ from lms_plugin.accounts.current import (
     roles_required,
 )
 from lms_plugin.accounts.models import Membership, Role, User
-from lms_plugin.courses.content import CREDIT_KINDS
+from lms_plugin.courses.content import CREDIT_KINDS, localized
 from lms_plugin.courses.time_on_task import remaining_seconds, remaining_text
-from lms_plugin.csv_export import BOM, SafeCsv
 from lms_plugin.db import db, utcnow
 from lms_plugin.errors import DomainError
-from lms_plugin.i18n import day_formatter
+from lms_plugin.i18n import day_formatter, select_locale
 from lms_plugin.progress import labels, services
 from lms_plugin.progress.audit_text import audit_lines
 from lms_plugin.progress.cohort import CohortQuery, cohort, cohort_total
 from lms_plugin.progress.cohort_cells import row_cells
 from lms_plugin.progress.timekeeping import BEAT_SECONDS, IDLE_SECONDS, record_heartbeat
+from lms_plugin.tabular import Column, export_response
 
 bp = Blueprint("progress", __name__, url_prefix="/progress")
 # Progress codes as words on every page (progress/labels.py).
@@ -180,49 +181,62 @@ def _page() -> int:
 @bp.get("/cohort.csv")
 @roles_required(Role.TRAINER)
 def cohort_csv() -> Response:
-    """The matrix as CSV: one row per trainee, status and hours per module."""
+    """The matrix for a spreadsheet, in the trainer's language: CSV with the locale's separator
+    (`?format=xlsx`: the same table as .xlsx), one row per trainee, each module's status, best
+    knowledge-check score and active minutes; times in the programme's zone, named in the header."""
     launch = require_launch()
     course = _course()
+    lang = select_locale()
     rows = cohort(_cohort_query(launch, course.id))
-    writer = SafeCsv()
-    header = [
-        "name",
-        "launched",
-        "hours_credited",
-        "active_minutes",
-        "modules_complete",
-        "last_activity",
-        "stalled",
-        *(f"hours_{kind}" for kind in CREDIT_KINDS),
-        "little_time_modules",
+    kinds = {
+        "online": _("online"),
+        "assignment": _("assignment"),
+        "live": _("live"),
+        "practicum": _("practicum"),
+    }
+    columns = [
+        Column(_("Name")),
+        Column(_("Launched")),
+        Column(_("Hours credited")),
+        Column(_("Active minutes")),
+        Column(_("Modules complete")),
+        Column(_("Last activity"), is_time=True),
+        Column(_("Stalled")),
+        *(Column(_("Hours: %(kind)s", kind=kinds.get(kind, kind))) for kind in CREDIT_KINDS),
+        Column(_("Modules completed with little active time")),
     ]
-    for module in course.modules:
-        header += [f"{module.id}:status", f"{module.id}:quiz", f"{module.id}:minutes"]
-    writer.writerow(header)
-    for row in rows:
-        line: list[object] = [
-            row.name,
-            int(row.has_launched),
-            f"{row.hours:g}",
-            row.active_seconds // 60,
-            row.modules_complete,
-            row.last_activity_at.isoformat() if row.last_activity_at else "",
-            int(row.stalled),
-            *(f"{row.hours_by_kind.get(kind, 0):g}" for kind in CREDIT_KINDS),
-            row.little_time_modules,
+    for number, module in enumerate(course.modules, start=1):
+        title = localized(module.title, lang)
+        columns += [
+            Column(_("%(n)s. %(title)s: status", n=number, title=title)),
+            Column(_("%(n)s. %(title)s: knowledge check score", n=number, title=title)),
+            Column(_("%(n)s. %(title)s: active minutes", n=number, title=title)),
         ]
-        for module in course.modules:
-            summary = row.modules.get(module.id)
-            line += [
-                summary.status if summary else "locked",
-                f"{summary.quiz_best:g}" if summary and summary.quiz_best is not None else "",
-                (summary.active_seconds // 60) if summary else 0,
+
+    def lines() -> Iterator[list[object]]:
+        for row in rows:
+            line: list[object] = [
+                row.name,
+                row.has_launched,
+                float(row.hours),
+                row.active_seconds // 60,
+                row.modules_complete,
+                row.last_activity_at,
+                row.stalled,
+                *(float(row.hours_by_kind.get(kind, 0)) for kind in CREDIT_KINDS),
+                row.little_time_modules,
             ]
-        writer.writerow(line)
-    return Response(
-        BOM + writer.take(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="cohort.csv"'},
+            for module in course.modules:
+                summary = row.modules.get(module.id)
+                line += [
+                    labels.module_status_label(summary.status if summary else "locked"),
+                    float(summary.quiz_best) if summary and summary.quiz_best is not None else None,
+                    (summary.active_seconds // 60) if summary else 0,
+                ]
+            yield line
+
+    return export_response(
+        "cohort", columns, lines(), lang=lang, fmt=request.args.get("format", "csv")
     )
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 from datetime import timedelta
 
+import openpyxl
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -183,8 +185,20 @@ def test_cohort_shows_roster_only_trainee_and_flags_stalled(
     assert "Kovács Anna" in stalled and "Balogh Bence" not in stalled
     csv_text = client.get("/progress/cohort.csv?sort=hours&dir=desc").get_data(as_text=True)
     lines = csv_text.lstrip("\ufeff").splitlines()
-    assert lines[0].startswith("name,launched,hours_credited")
-    assert lines[1].startswith("Kovács Anna,1,") and lines[2].startswith("Balogh Bence,0,0")
+    assert lines[0].startswith("Name,Launched,Hours credited")  # for people, in their language
+    assert lines[1].startswith("Kovács Anna,yes,") and lines[2].startswith("Balogh Bence,no,0")
+    # In Hungarian: Excel's ";" separator, Hungarian headers, words instead of codes.
+    login(client, trainer, Role.TRAINER, ctx, lang="hu")
+    hu = client.get("/progress/cohort.csv?sort=hours&dir=desc").get_data(as_text=True)
+    hu_lines = hu.lstrip("\ufeff").splitlines()
+    assert hu_lines[0].startswith("Név;Elindította;")
+    assert "Utolsó tevékenység (Europe/Budapest idő szerint)" in hu_lines[0]
+    assert hu_lines[1].startswith("Kovács Anna;igen;")
+    assert "locked" not in hu and "in_progress" not in hu
+    book = client.get("/progress/cohort.csv?sort=hours&dir=desc&format=xlsx")
+    assert book.mimetype.endswith("spreadsheetml.sheet")
+    sheet = openpyxl.load_workbook(io.BytesIO(book.data)).active
+    assert sheet is not None and sheet.cell(2, 1).value == "Kovács Anna"
 
 
 def test_cohort_and_overrides_need_a_trainer_of_this_context(

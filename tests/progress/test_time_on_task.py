@@ -256,11 +256,11 @@ def test_trainer_sees_the_flag_and_the_evidence(client: FlaskClient, make: Facto
     csv_lines = client.get("/progress/cohort.csv").get_data(as_text=True).splitlines()
     header = csv_lines[0].lstrip("\ufeff").split(",")
     assert header[7:12] == [
-        "hours_online",
-        "hours_assignment",
-        "hours_live",
-        "hours_practicum",
-        "little_time_modules",
+        "Hours: online",
+        "Hours: assignment",
+        "Hours: live",
+        "Hours: practicum",
+        "Modules completed with little active time",
     ]
     assert csv_lines[1].split(",")[11] == "1"
     page = client.get(f"/progress/trainee/{user.id}").get_data(as_text=True)
