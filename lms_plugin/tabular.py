@@ -53,6 +53,11 @@ def header(column: Column) -> str:
     return column.label
 
 
+def local_day(value: datetime) -> date:
+    """The calendar day of a moment in the programme's zone (a certificate's issue date)."""
+    return _local(value).date()
+
+
 def _local(value: datetime) -> datetime:
     if value.tzinfo is None:  # stored UTC without a zone (SQLite)
         from datetime import UTC

@@ -21,7 +21,7 @@ from lms_plugin import providers
 from lms_plugin.accounts.current import require_launch, roles_required
 from lms_plugin.accounts.models import Role
 from lms_plugin.certification import exports, services
-from lms_plugin.certification.lifecycle import lifecycle, renewal_window_days
+from lms_plugin.certification.lifecycle import LABELS, lifecycle, renewal_window_days
 from lms_plugin.certification.models import Certificate
 from lms_plugin.certification.register import (
     EXPIRING_DAYS,
@@ -37,9 +37,11 @@ from lms_plugin.certification.views import bp
 from lms_plugin.csv_export import BOM, SafeCsv
 from lms_plugin.db import db
 from lms_plugin.errors import DomainError
+from lms_plugin.i18n import select_locale
 from lms_plugin.input_guard import parse_int
 from lms_plugin.jobs import services as jobs
 from lms_plugin.listing import parse_args
+from lms_plugin.tabular import DELIMITERS, Column, export_response, header, local_day, text_cell
 
 
 def _filter() -> RegisterFilter:
@@ -78,40 +80,45 @@ def register() -> str:
 def register_csv() -> Response:
     """The register as CSV (UTF-8 with BOM so Excel shows accents)."""
     filters = _filter()
+    lang = select_locale()
+    columns = [
+        Column(_("Certificate number")),
+        Column(_("Holder")),
+        Column(_("Course")),
+        Column(_("Course version")),
+        Column(_("Period")),
+        Column(_("Issued")),
+        Column(_("Valid until")),
+        Column(_("State")),
+        Column(_("Reason for revocation")),
+        Column(_("Verification link")),
+    ]
 
-    def generate() -> Iterator[str]:
-        writer = SafeCsv()
-        writer.writerow(
-            [
-                "code",
-                "holder",
-                "course",
-                "version",
-                "period",
-                "issued",
-                "expires",
-                "state",
-                "revoked_reason",
-                "verify_url",
-            ]
-        )
-        yield BOM + writer.take()
+    def lines() -> Iterator[list[object]]:
         for row in iter_rows(filters):
             cert = row.cert
-            writer.writerow(
-                [
-                    cert.code,
-                    cert.holder_name,
-                    cert.course_id,
-                    cert.course_version,
-                    cert.period_no,
-                    cert.issued_at.date().isoformat(),
-                    cert.expires_at.date().isoformat(),
-                    row.state,
-                    cert.revoked_reason or "",
-                    verify_url(cert),
-                ]
-            )
+            yield [
+                cert.code,
+                cert.holder_name,
+                cert.course_id,
+                cert.course_version,
+                cert.period_no,
+                local_day(cert.issued_at),
+                local_day(cert.expires_at),
+                str(LABELS.get(row.state, row.state)),
+                cert.revoked_reason or "",
+                verify_url(cert),
+            ]
+
+    if request.args.get("format") == "xlsx":
+        return export_response("certificates", columns, lines(), lang=lang, fmt="xlsx")
+
+    def generate() -> Iterator[str]:  # thousands of rows: streamed, never held in memory
+        writer = SafeCsv(delimiter=DELIMITERS.get(lang, ","))
+        writer.writerow([header(c) for c in columns])
+        yield BOM + writer.take()
+        for line in lines():
+            writer.writerow([text_cell(v, lang) for v in line])
             yield writer.take()
 
     return Response(

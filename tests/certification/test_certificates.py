@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import jwt
+import openpyxl
 import pytest
 import zxingcpp
 from flask import Flask
@@ -280,9 +281,14 @@ def test_register_csv_zip_and_authorisation(
     coordinator = make.user(None, Role.COORDINATOR, is_coordinator=True)
     grant_a_programme(coordinator)  # tenants: a coordinator reads only within a granted scope
     db.session.commit()
-    login(client, coordinator, Role.COORDINATOR)
+    login(client, coordinator, Role.COORDINATOR, lang="hu")
     csv_text = client.get("/certificates.csv").get_data(as_text=True)
-    assert csv_text.startswith("\ufeffcode,holder") and cert.code in csv_text and HOLDER in csv_text
+    assert csv_text.startswith("\ufeffTanúsítványszám;") and cert.code in csv_text
+    assert HOLDER in csv_text and ";érvényes;" in csv_text  # the state as a word, not a code
+    book = client.get("/certificates.csv?format=xlsx")
+    assert book.mimetype.endswith("spreadsheetml.sheet")
+    sheet = openpyxl.load_workbook(io.BytesIO(book.data)).active
+    assert sheet is not None and sheet.cell(2, 1).value == cert.code
     queued = client.post("/certificates.zip?lang=hu")  # a background job (tests/security)
     assert queued.status_code == 303
     from flask import current_app

@@ -67,7 +67,7 @@ def _cells(body: bytes, delimiter: str) -> list[list[str]]:
 EXPORTS = {
     # name: (visitor, path, delimiter, the poisoned value that must appear neutralised)
     "cohort": ("trainer", "/progress/cohort.csv", ",", FORMULA),
-    "register": ("coordinator", "/certificates.csv", ",", "+" + FORMULA[1:]),
+    "register": ("coordinator", "/certificates.csv", ";", "+" + FORMULA[1:]),
     "schools": ("coordinator", "/coordination/schools/export.csv", ";", "@SUM(1+1)"),
     "coverage": ("coordinator", "/coordination/coverage.csv", ";", "\t=1+1"),
     "helpers": ("coordinator", "/coordination/helpers.csv", ";", "\r=1+1"),
