@@ -104,13 +104,13 @@ def test_helper_csv_export_is_streamed_and_complete(
     org: Org, make: Factory, client: FlaskClient
 ) -> None:
     _setup(org, make)
-    login(client, org.coordinator, Role.COORDINATOR, org.context)
+    login(client, org.coordinator, Role.COORDINATOR, org.context, lang="hu")
     response = client.get(f"/coordination/helpers.csv?programme={org.programme.id}")
     assert response.status_code == 200
     assert response.is_streamed
     rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == 3
-    assert {r["link_status"] for r in rows} == {"published", "waiting"}
+    assert {r["Hozzárendelés"] for r in rows} == {"hozzárendelve", "várakozik"}  # words, not codes
     assert "email" not in ";".join(rows[0].keys())
     waiting = client.get(f"/coordination/helpers.csv?programme={org.programme.id}&status=waiting")
     assert len(waiting.data.decode("utf-8-sig").strip().splitlines()) == 3  # header + 2

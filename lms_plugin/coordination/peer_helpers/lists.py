@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, String, and_, cast, func, or_, select, true
 
 from lms_plugin.accounts.models import User
@@ -22,6 +23,7 @@ from lms_plugin.listing import (
     paginate_sorted,
     word_patterns,
 )
+from lms_plugin.tabular import DELIMITERS
 
 
 @dataclass(frozen=True)
@@ -165,17 +167,44 @@ def audit_export(f: HelperFilter, by: User) -> int:
     return audit.record_many(by.id, audit.EXPORT, _filtered(f, PeerHelper.id, PeerHelper.school_id))
 
 
-def export(f: HelperFilter) -> Iterator[str]:
-    """Stream the helpers as CSV (UTF-8 with BOM, ';' for Excel in Hungary), 2,000 rows a chunk."""
-    writer = SafeCsv(delimiter=";")
-    writer.writerow(EXPORT_COLUMNS)
+def export(f: HelperFilter, lang: str) -> Iterator[str]:
+    """Stream the helpers as CSV for people (UTF-8 with BOM; ';' for a Hungarian Excel, ',' for an
+    English one; headers and codes in the reader's language), 2,000 rows a chunk."""
+    writer = SafeCsv(delimiter=DELIMITERS.get(lang, ","))
+    writer.writerow(
+        [
+            _("Helper id"),
+            _("Display name"),
+            _("School year"),
+            _("Vocational field"),
+            _("School"),
+            _("Start date"),
+            _("Consent given by"),
+            _("Mentor"),
+            _("Link"),
+        ]
+    )
     yield BOM + writer.take()
+    consent = {"guardian": _("guardian"), "self": _("student")}
+    status = {"waiting": _("waiting"), "draft": _("proposed"), "published": _("linked")}
+    dotted = lang == "hu"  # 2026-09-01 → 2026. 09. 01.
     # Core, not ORM, execution: plain tuples are all a CSV needs.
     result = db.session.connection().execute(
         _rows(f, as_text=True).execution_options(yield_per=2000)
     )
     for partition in result.partitions():
-        writer.writerows(partition)
+        writer.writerows(
+            (
+                *r[:5],
+                (r[5][:4] + ". " + r[5][5:7] + ". " + r[5][8:10] + ".")
+                if dotted and r[5]
+                else r[5],
+                consent.get(r[6], r[6]),
+                r[7],
+                status.get(r[8], r[8]),
+            )
+            for r in partition
+        )
         yield writer.take()
 
 

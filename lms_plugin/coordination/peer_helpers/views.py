@@ -29,6 +29,7 @@ from lms_plugin.coordination.web import (
 )
 from lms_plugin.db import db
 from lms_plugin.errors import Conflict, DomainError, NotFound
+from lms_plugin.i18n import select_locale
 from lms_plugin.listing import parse_args
 from lms_plugin.ops import erasure, idempotency
 
@@ -92,7 +93,7 @@ def helpers_export() -> Response:
     helper_lists.audit_export(f, actor())
     db.session.commit()
     return Response(
-        stream_with_context(helper_lists.export(f)),
+        stream_with_context(helper_lists.export(f, select_locale())),
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": "attachment; filename=peer-helpers.csv"},
     )
