@@ -92,12 +92,13 @@ def test_dashboard_page_and_csv(org: Org, make: Factory, client: FlaskClient) ->
         f"/coordination/coverage.csv?programme={org.programme.id}&municipality=Pécs"
     )
     assert response.status_code == 200
-    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
-    assert [(r["level"], r["name"]) for r in rows] == [
-        ("centre", "Baranya Vármegyei SZC"),
-        ("school", "Zipernowsky Károly Technikum"),
+    # The reader's language (English here): its separator, headers and words.
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=","))
+    assert [(r["Level"], r["Name"]) for r in rows] == [
+        ("Centre", "Baranya Vármegyei SZC"),
+        ("School", "Zipernowsky Károly Technikum"),
     ]
-    assert rows[1]["linked"] == "1" and rows[1]["expiring"] == "1"
+    assert rows[1]["Linked"] == "1" and rows[1]["Expiring"] == "1"
 
 
 def test_helper_csv_export_is_streamed_and_complete(

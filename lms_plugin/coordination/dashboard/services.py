@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, and_, case, func, literal, select
 
 from lms_plugin.accounts.models import Membership, Role
@@ -22,6 +23,7 @@ from lms_plugin.coordination.models import (
 )
 from lms_plugin.csv_export import BOM, SafeCsv
 from lms_plugin.db import db, utcnow
+from lms_plugin.tabular import DELIMITERS
 
 EXPIRY_WINDOW_DAYS = 90
 
@@ -221,15 +223,40 @@ def needing_attention(rows: list[CoverageRow], limit: int = 10) -> list[Coverage
     return sorted(urgent, key=lambda r: (tuple(-x for x in attention_key(r)), r.name))[:limit]
 
 
-CSV_COLUMNS = ("level", "name", "centre", "municipality", *NUMBERS)
+CSV_COLUMNS = ("level", "name", "centre", "municipality", *NUMBERS)  # the order of the columns
 
 
-def export(cov: Coverage) -> Iterator[str]:
-    """The dashboard's tables as one CSV (centres, then schools), UTF-8 with BOM, ';'."""
-    writer = SafeCsv(delimiter=";")
-    writer.writerow(CSV_COLUMNS)
+def csv_headers() -> list[str]:
+    """The export's headers in the reader's language (the dashboard table's own words)."""
+    words = {
+        "schools": _("Schools"),
+        "target": _("Target"),
+        "in_training": _("In training"),
+        "certified": _("Certified"),
+        "placed": _("Placed"),
+        "renewal_due": _("Renewal due"),
+        "linked": _("Linked"),
+        "waiting": _("Waiting"),
+        "expiring": _("Expiring"),
+        "without_mentor": _("Without mentor"),
+        "idle_mentors": _("Mentors without helpers"),
+    }
+    return [
+        _("Level"),
+        _("Name"),
+        _("Centre"),
+        _("Municipality"),
+        *(str(words.get(n, n)) for n in NUMBERS),
+    ]
+
+
+def export(cov: Coverage, lang: str = "hu") -> Iterator[str]:
+    """The dashboard's tables as one CSV (centres, then schools), UTF-8 with BOM, the locale's
+    separator, headers and levels in the reader's language."""
+    writer = SafeCsv(delimiter=DELIMITERS.get(lang, ","))
+    writer.writerow(csv_headers())
     yield BOM + writer.take()
-    for level, items in (("centre", cov.centres), ("school", cov.schools)):
+    for level, items in ((_("Centre"), cov.centres), (_("School"), cov.schools)):
         for r in items:
             writer.writerow(
                 [level, r.name, r.centre, r.municipality, *(getattr(r, n) for n in NUMBERS)]

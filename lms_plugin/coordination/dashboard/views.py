@@ -18,6 +18,7 @@ from lms_plugin.coordination.scope import current_scope
 from lms_plugin.coordination.web import bp, int_arg, programme_in_view, visible_programmes
 from lms_plugin.db import db
 from lms_plugin.errors import NotFound
+from lms_plugin.i18n import select_locale
 
 ATTENTION_ROWS = 10
 
@@ -140,7 +141,7 @@ def dashboard_csv() -> Response:
         return Response("", mimetype="text/csv")
     cov = dashboard.coverage(_filter(_level(programme)))
     return Response(
-        stream_with_context(dashboard.export(cov)),
+        stream_with_context(dashboard.export(cov, select_locale())),
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": "attachment; filename=coverage.csv"},
     )
