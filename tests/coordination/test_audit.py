@@ -91,3 +91,19 @@ def test_coordinators_see_the_audit_log_without_names(org: Org, client: FlaskCli
     assert f"#{helper_id}" in page and "view" in page and "create" in page
     assert "Koordinátor Kata" in page
     assert "Réka" not in page
+
+
+def test_a_matcher_run_row_is_shown_to_who_ran_it_and_unknown_codes_are_words(
+    org: Org, client: FlaskClient
+) -> None:
+    from lms_plugin.coordination.audit import services as audit
+
+    # A run's row names no school (it is counts over many); unknown actions are still words.
+    audit.record(org.coordinator.id, audit.PROPOSE, None, None, "run 1: 3 helpers considered")
+    audit.record(org.coordinator.id, "some_future_code", None, None, "")
+    db.session.commit()
+    login(client, org.coordinator, Role.COORDINATOR, org.context, lang="en")
+    page = client.get("/coordination/audit").get_data(as_text=True)
+    assert "run 1: 3 helpers considered" in page
+    assert "mentor proposed by the matcher" in page and "recorded" in page
+    assert "some_future_code" not in page

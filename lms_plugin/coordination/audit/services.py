@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, insert, literal, select
+from sqlalchemy import ColumnElement, Select, insert, literal, select
 
 from lms_plugin.accounts.models import User
 from lms_plugin.coordination.models import HelperAuditLog, PeerHelper
@@ -87,9 +87,9 @@ ACTION_LABELS = {
 
 
 def action_label(action: str) -> str:
-    """What an action code means, in the reader's language (unknown codes as they are)."""
+    """What an action code means, in the reader's language (never the code itself)."""
     label = ACTION_LABELS.get(action)
-    return str(label) if label is not None else action
+    return str(label) if label is not None else _("recorded")
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,7 @@ class AuditFilter:
     since: date | None = None
     until: date | None = None
     school_ids: Select[int] | None = None  # the viewer's scope; None: everything
+    viewer_id: int | None = None  # rows of no school (a matcher run) are shown to whoever made them
 
 
 def _local_midnight(day: date, zone: ZoneInfo) -> datetime:
@@ -118,7 +119,11 @@ def audit_page(f: AuditFilter, args: ListArgs, zone: ZoneInfo) -> Page[AuditEntr
     """Newest first, with the actor's name; filtered by action, actor, dates and helper."""
     query = select(HelperAuditLog, User.name).outerjoin(User, User.id == HelperAuditLog.actor_id)
     if f.school_ids is not None:
-        query = query.where(HelperAuditLog.school_id.in_(f.school_ids))
+        in_scope: ColumnElement[bool] = HelperAuditLog.school_id.in_(f.school_ids)
+        if f.viewer_id is not None:
+            own = HelperAuditLog.school_id.is_(None) & (HelperAuditLog.actor_id == f.viewer_id)
+            in_scope = in_scope | own
+        query = query.where(in_scope)
     if f.helper_id is not None:
         query = query.where(HelperAuditLog.helper_id == f.helper_id)
     if f.action in ACTION_LABELS:

@@ -10,7 +10,7 @@ from flask import current_app, render_template, request
 from lms_plugin.accounts.current import roles_required
 from lms_plugin.accounts.models import Role
 from lms_plugin.coordination.audit import services as audit
-from lms_plugin.coordination.web import bp, int_arg, scoped_schools
+from lms_plugin.coordination.web import actor, bp, int_arg, scoped_schools
 from lms_plugin.listing import parse_args
 
 PER_PAGE = 100
@@ -39,6 +39,7 @@ def audit_log() -> str:
         since=_day("since"),
         until=_day("until"),
         school_ids=scoped_schools(),
+        viewer_id=actor().id,
     )
     return render_template(
         "coordination/audit.html",
