@@ -283,7 +283,7 @@ def test_phone_trainee_reads_without_sideways_scrolling(
     phone.assert_no_horizontal_scroll("home")
     phone.shoot("phone-home", docs="phone-home.hu")
     phone.axe("phone-home")
-    phone.tool.get_by_role("button", name="Menü").click()
+    phone.activate(phone.tool.get_by_role("button", name="Menü"))
     phone.tool.locator("#nav-main.show").wait_for()
     phone.shoot("phone-menu", docs="phone-menu.hu")
     phone.click("Haladásom", exact=True)
