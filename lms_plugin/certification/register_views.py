@@ -11,7 +11,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -34,14 +33,14 @@ from lms_plugin.certification.register import (
 )
 from lms_plugin.certification.texts import verify_url
 from lms_plugin.certification.views import bp
-from lms_plugin.csv_export import BOM, SafeCsv
+from lms_plugin.courses.content import all_courses, localized
 from lms_plugin.db import db
 from lms_plugin.errors import DomainError
 from lms_plugin.i18n import select_locale
 from lms_plugin.input_guard import parse_int
 from lms_plugin.jobs import services as jobs
 from lms_plugin.listing import parse_args
-from lms_plugin.tabular import DELIMITERS, Column, export_response, header, local_day, text_cell
+from lms_plugin.tabular import Column, export_response, local_day
 
 
 def _filter() -> RegisterFilter:
@@ -78,7 +77,8 @@ def register() -> str:
 @bp.get("/certificates.csv")
 @roles_required(Role.COORDINATOR)
 def register_csv() -> Response:
-    """The register as CSV (UTF-8 with BOM so Excel shows accents)."""
+    """The filtered register for a spreadsheet in the reader's language: CSV with the locale's
+    separator (UTF-8 with BOM so Excel shows accents), or `?format=xlsx`."""
     filters = _filter()
     lang = select_locale()
     columns = [
@@ -94,13 +94,15 @@ def register_csv() -> Response:
         Column(_("Verification link")),
     ]
 
+    titles = {c.id: localized(c.title, lang) for c in all_courses()}  # a title, not a code
+
     def lines() -> Iterator[list[object]]:
         for row in iter_rows(filters):
             cert = row.cert
             yield [
                 cert.code,
                 cert.holder_name,
-                cert.course_id,
+                titles.get(cert.course_id, cert.course_id),
                 cert.course_version,
                 cert.period_no,
                 local_day(cert.issued_at),
@@ -110,21 +112,9 @@ def register_csv() -> Response:
                 verify_url(cert),
             ]
 
-    if request.args.get("format") == "xlsx":
-        return export_response("certificates", columns, lines(), lang=lang, fmt="xlsx")
-
-    def generate() -> Iterator[str]:  # thousands of rows: streamed, never held in memory
-        writer = SafeCsv(delimiter=DELIMITERS.get(lang, ","))
-        writer.writerow([header(c) for c in columns])
-        yield BOM + writer.take()
-        for line in lines():
-            writer.writerow([text_cell(v, lang) for v in line])
-            yield writer.take()
-
-    return Response(
-        stream_with_context(generate()),
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="certificates.csv"'},
+    # Thousands of rows: the CSV streams them as they are read, never held in memory.
+    return export_response(
+        "certificates", columns, lines(), lang=lang, fmt=request.args.get("format", "csv")
     )
 
 

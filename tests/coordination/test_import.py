@@ -126,14 +126,17 @@ def test_excel_windows_1250_files_are_read(org: Org) -> None:
 
 
 def test_export_round_trips(org: Org, client: FlaskClient) -> None:
-    login(client, org.coordinator, Role.COORDINATOR, org.context)
-    response = client.get(f"/coordination/schools/export.csv?programme={org.programme.id}")
-    assert response.status_code == 200
-    assert response.mimetype == "text/csv"
-    body = response.data
-    assert body.startswith(b"\xef\xbb\xbf")
-    text = body.decode("utf-8-sig")
-    assert "Zipernowsky Károly Technikum" in text and ";" in text.splitlines()[0]
-    parsed = csv_org.parse(body)
-    assert not parsed.errors
-    assert {r.school_code for r in parsed.rows} == {"S0", "S1"}
+    # The import's column names in either language; the separator is the reader's Excel's.
+    for lang, separator in (("hu", ";"), ("en", ",")):
+        login(client, org.coordinator, Role.COORDINATOR, org.context, lang=lang)
+        response = client.get(f"/coordination/schools/export.csv?programme={org.programme.id}")
+        assert response.status_code == 200
+        assert response.mimetype == "text/csv"
+        body = response.data
+        assert body.startswith(b"\xef\xbb\xbf")
+        text = body.decode("utf-8-sig")
+        assert "Zipernowsky Károly Technikum" in text
+        assert text.splitlines()[0] == separator.join(csv_org.COLUMNS)
+        parsed = csv_org.parse(body)
+        assert not parsed.errors
+        assert {r.school_code for r in parsed.rows} == {"S0", "S1"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
+import openpyxl
 import pytest
 from flask import Flask
 
@@ -87,6 +88,26 @@ def test_export_neutralises_formulas(app: Flask, poisoned: World, name: str) -> 
     assert any(cell.startswith("'" + value) for cell in cells), (path, value, rows[:3])
     bad = [cell for cell in cells if cell.startswith(DANGEROUS)]
     assert not bad, f"{path} hands a spreadsheet formulas: {bad}"
+
+
+@pytest.mark.parametrize("name", sorted(set(EXPORTS) - {"schools"}))  # schools: the import's CSV
+def test_xlsx_export_holds_formulas_as_text(app: Flask, poisoned: World, name: str) -> None:
+    visitor, path, _delimiter, value = EXPORTS[name]
+    response = poisoned.client(app, visitor).get(
+        path + "?format=xlsx", base_url="https://tool.test"
+    )
+    assert response.status_code == 200, (path, response.status_code)
+    assert response.mimetype.endswith("spreadsheetml.sheet")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).worksheets[0]
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"], f"{path}: formula cells"
+    # XlsxWriter escapes control characters (_x000D_); Excel shows them as the characters.
+    texts = {
+        str(c.value).replace("_x000D_", "\r").replace("_x0009_", "\t")
+        for c in cells
+        if c.data_type == "s"
+    }
+    assert value in texts, (path, value)
 
 
 def test_safe_cell_prefixes_only_text_that_starts_a_formula() -> None:

@@ -21,9 +21,8 @@ from lms_plugin.coordination.models import (
     School,
     TrainingCentre,
 )
-from lms_plugin.csv_export import BOM, SafeCsv
 from lms_plugin.db import db, utcnow
-from lms_plugin.tabular import DELIMITERS
+from lms_plugin.tabular import Column
 
 EXPIRY_WINDOW_DAYS = 90
 
@@ -223,11 +222,9 @@ def needing_attention(rows: list[CoverageRow], limit: int = 10) -> list[Coverage
     return sorted(urgent, key=lambda r: (tuple(-x for x in attention_key(r)), r.name))[:limit]
 
 
-CSV_COLUMNS = ("level", "name", "centre", "municipality", *NUMBERS)  # the order of the columns
-
-
-def csv_headers() -> list[str]:
-    """The export's headers in the reader's language (the dashboard table's own words)."""
+def export_columns() -> list[Column]:
+    """The export's headers in the reader's language (the dashboard table's own words), in the
+    order of `export_rows`: level, name, centre, municipality, then every figure."""
     words = {
         "schools": _("Schools"),
         "target": _("Target"),
@@ -242,23 +239,16 @@ def csv_headers() -> list[str]:
         "idle_mentors": _("Mentors without helpers"),
     }
     return [
-        _("Level"),
-        _("Name"),
-        _("Centre"),
-        _("Municipality"),
-        *(str(words.get(n, n)) for n in NUMBERS),
+        Column(_("Level")),
+        Column(_("Name")),
+        Column(_("Centre")),
+        Column(_("Municipality")),
+        *(Column(str(words.get(n, n))) for n in NUMBERS),
     ]
 
 
-def export(cov: Coverage, lang: str = "hu") -> Iterator[str]:
-    """The dashboard's tables as one CSV (centres, then schools), UTF-8 with BOM, the locale's
-    separator, headers and levels in the reader's language."""
-    writer = SafeCsv(delimiter=DELIMITERS.get(lang, ","))
-    writer.writerow(csv_headers())
-    yield BOM + writer.take()
+def export_rows(cov: Coverage) -> Iterator[list[object]]:
+    """The dashboard's tables as one table: the centres, then the schools, the level as a word."""
     for level, items in ((_("Centre"), cov.centres), (_("School"), cov.schools)):
         for r in items:
-            writer.writerow(
-                [level, r.name, r.centre, r.municipality, *(getattr(r, n) for n in NUMBERS)]
-            )
-        yield writer.take()
+            yield [level, r.name, r.centre, r.municipality, *(getattr(r, n) for n in NUMBERS)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify, render_template, request, stream_with_context
+from flask import Response, jsonify, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -19,6 +19,7 @@ from lms_plugin.coordination.web import bp, int_arg, programme_in_view, visible_
 from lms_plugin.db import db
 from lms_plugin.errors import NotFound
 from lms_plugin.i18n import select_locale
+from lms_plugin.tabular import export_response
 
 ATTENTION_ROWS = 10
 
@@ -135,15 +136,18 @@ def dashboard_json() -> Response:
 @bp.get("/coverage.csv")
 @roles_required(Role.COORDINATOR)
 def dashboard_csv() -> Response:
-    """The dashboard's tables as CSV, with the same filters."""
+    """The dashboard's tables for a spreadsheet, with the same filters: CSV in the reader's
+    convention, or `?format=xlsx`."""
     programme = programme_in_view()
     if programme is None:
         return Response("", mimetype="text/csv")
     cov = dashboard.coverage(_filter(_level(programme)))
-    return Response(
-        stream_with_context(dashboard.export(cov, select_locale())),
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": "attachment; filename=coverage.csv"},
+    return export_response(
+        "coverage",
+        dashboard.export_columns(),
+        dashboard.export_rows(cov),
+        lang=select_locale(),
+        fmt=request.args.get("format", "csv"),
     )
 
 

@@ -1,4 +1,7 @@
-"""CSV import and export of training centres and schools: all rows or none, errors per row."""
+"""CSV import and export of training centres and schools: all rows or none, errors per row.
+
+The export is written by `lms_plugin.tabular` (BOM, the locale's separator, formulas neutralised)
+with the import's column names, so the file a coordinator downloads imports back unchanged."""
 
 from __future__ import annotations
 
@@ -12,9 +15,9 @@ from sqlalchemy import select
 
 from lms_plugin.coordination.models import Programme, School, TrainingCentre
 from lms_plugin.coordination.organisation.services import join_fields
-from lms_plugin.csv_export import BOM, SafeCsv
 from lms_plugin.db import db
 from lms_plugin.errors import DomainError
+from lms_plugin.tabular import Column
 
 COLUMNS = (
     "centre_code",
@@ -240,13 +243,18 @@ def apply(
     return summary
 
 
-def export(programme: Programme, centre_ids: frozenset[int] | None = None) -> Iterator[str]:
-    """The centres and schools as CSV for Excel in Hungary: UTF-8 with BOM, ';' separated.
+def export_columns() -> list[Column]:
+    """The export's headers: the import's own column names, untranslated on purpose (this is the
+    file a coordinator edits and imports back; `parse` finds its columns by these names)."""
+    return [Column(name) for name in COLUMNS]
+
+
+def export_rows(
+    programme: Programme, centre_ids: frozenset[int] | None = None
+) -> Iterator[tuple[object, ...]]:
+    """The centres and schools in the import's column order, read as they are written out.
 
     `centre_ids`: only these centres (a coordinator's scope); None: the whole programme."""
-    writer = SafeCsv(delimiter=";")
-    writer.writerow(COLUMNS)
-    yield BOM + writer.take()
     query = (
         select(
             TrainingCentre.code,
@@ -263,6 +271,5 @@ def export(programme: Programme, centre_ids: frozenset[int] | None = None) -> It
     )
     if centre_ids is not None:
         query = query.where(School.centre_id.in_(centre_ids))
-    for row in db.session.execute(query):
-        writer.writerow(list(row))
-        yield writer.take()
+    for row in db.session.execute(query.execution_options(yield_per=2000)):
+        yield tuple(row)

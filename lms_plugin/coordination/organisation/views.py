@@ -12,7 +12,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -29,7 +28,9 @@ from lms_plugin.coordination.scope import current_scope
 from lms_plugin.coordination.web import bp, int_arg, programme_in_view, visible_programmes
 from lms_plugin.db import db
 from lms_plugin.errors import DomainError, Forbidden
+from lms_plugin.i18n import select_locale
 from lms_plugin.listing import parse_args
+from lms_plugin.tabular import export_response
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
@@ -161,8 +162,11 @@ def import_confirm() -> WerkzeugResponse:
 def schools_export() -> Response:
     programme = _programme_or_error()
     centre_ids = current_scope().centres_of(programme.id)
-    return Response(
-        stream_with_context(csv_org.export(programme, centre_ids)),
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": "attachment; filename=schools.csv"},
+    # CSV only: the import reads CSV, and this is the file that is edited and imported back.
+    return export_response(
+        "schools",
+        csv_org.export_columns(),
+        csv_org.export_rows(programme, centre_ids),
+        lang=select_locale(),
+        fmt="csv",
     )

@@ -1,4 +1,4 @@
-"""Lists and the CSV export of peer helpers; every helper shown or exported is audited."""
+"""Lists and the export (CSV, .xlsx) of peer helpers; every helper shown or exported is audited."""
 
 from __future__ import annotations
 
@@ -8,12 +8,11 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, String, and_, cast, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, or_, select, true
 
 from lms_plugin.accounts.models import User
 from lms_plugin.coordination.audit import services as audit
 from lms_plugin.coordination.models import HelperLink, MentorProfile, PeerHelper, Programme, School
-from lms_plugin.csv_export import BOM, SafeCsv
 from lms_plugin.db import db
 from lms_plugin.listing import (
     ListArgs,
@@ -23,7 +22,7 @@ from lms_plugin.listing import (
     paginate_sorted,
     word_patterns,
 )
-from lms_plugin.tabular import DELIMITERS
+from lms_plugin.tabular import Column
 
 
 @dataclass(frozen=True)
@@ -101,15 +100,8 @@ HELPER_SORTS = {
 }
 
 
-def _rows(f: HelperFilter, *, as_text: bool = False, order: list[Any] | None = None) -> Select:
-    """The listed columns; `as_text` has the database write the dates and fill the blanks."""
-    start: Any = PeerHelper.start_date
-    mentor: Any = User.name
-    status: Any = HelperLink.status
-    if as_text:
-        start = cast(start, String)
-        mentor = func.coalesce(mentor, "")
-        status = func.coalesce(status, "waiting")
+def _rows(f: HelperFilter, *, order: list[Any] | None = None) -> Select:
+    """The listed columns (no link yet: status None, mentor None)."""
     return (
         _filtered(
             f,
@@ -118,10 +110,10 @@ def _rows(f: HelperFilter, *, as_text: bool = False, order: list[Any] | None = N
             PeerHelper.school_year,
             PeerHelper.vocational_field,
             School.name,
-            start,
+            PeerHelper.start_date,
             PeerHelper.consent_by,
-            mentor,
-            status,
+            User.name,
+            HelperLink.status,
         )
         .outerjoin(MentorProfile, MentorProfile.id == HelperLink.mentor_id)
         .outerjoin(User, User.id == MentorProfile.user_id)
@@ -149,63 +141,41 @@ def page(f: HelperFilter, by: User, args: ListArgs) -> Page[HelperRow]:
     return Page(rows, found.total, found.page, found.per_page)
 
 
-EXPORT_COLUMNS = (
-    "helper_id",
-    "display_name",
-    "school_year",
-    "vocational_field",
-    "school",
-    "start_date",
-    "consent_by",
-    "mentor",
-    "link_status",
-)
-
-
 def audit_export(f: HelperFilter, by: User) -> int:
     """Audit the export before streaming it: one row per exported helper, in one statement."""
     return audit.record_many(by.id, audit.EXPORT, _filtered(f, PeerHelper.id, PeerHelper.school_id))
 
 
-def export(f: HelperFilter, lang: str) -> Iterator[str]:
-    """Stream the helpers as CSV for people (UTF-8 with BOM; ';' for a Hungarian Excel, ',' for an
-    English one; headers and codes in the reader's language), 2,000 rows a chunk."""
-    writer = SafeCsv(delimiter=DELIMITERS.get(lang, ","))
-    writer.writerow(
-        [
-            _("Helper id"),
-            _("Display name"),
-            _("School year"),
-            _("Vocational field"),
-            _("School"),
-            _("Start date"),
-            _("Consent given by"),
-            _("Mentor"),
-            _("Link"),
-        ]
-    )
-    yield BOM + writer.take()
+def export_columns() -> list[Column]:
+    """The export's headers in the reader's language (the helper list's own words)."""
+    return [
+        Column(_("Helper id")),
+        Column(_("Display name")),
+        Column(_("School year")),
+        Column(_("Vocational field")),
+        Column(_("School")),
+        Column(_("Start date")),
+        Column(_("Consent given by")),
+        Column(_("Mentor")),
+        Column(_("Link")),
+    ]
+
+
+def export_rows(f: HelperFilter) -> Iterator[tuple[object, ...]]:
+    """The filtered helpers, read 2,000 at a time, with consent and link states as words (the
+    date stays a date: `tabular` writes it in the reader's format, or as an Excel date)."""
     consent = {"guardian": _("guardian"), "self": _("student")}
     status = {"waiting": _("waiting"), "draft": _("proposed"), "published": _("linked")}
-    dotted = lang == "hu"  # 2026-09-01 → 2026. 09. 01.
-    # Core, not ORM, execution: plain tuples are all a CSV needs.
-    result = db.session.connection().execute(
-        _rows(f, as_text=True).execution_options(yield_per=2000)
-    )
+    # Core, not ORM, execution: plain tuples are all a spreadsheet needs.
+    result = db.session.connection().execute(_rows(f).execution_options(yield_per=2000))
     for partition in result.partitions():
-        writer.writerows(
-            (
-                *r[:5],
-                (r[5][:4] + ". " + r[5][5:7] + ". " + r[5][8:10] + ".")
-                if dotted and r[5]
-                else r[5],
+        for r in partition:
+            yield (
+                *r[:6],
                 consent.get(r[6], r[6]),
                 r[7],
-                status.get(r[8], r[8]),
+                status.get(r[8] or "waiting", r[8]),
             )
-            for r in partition
-        )
-        yield writer.take()
 
 
 def programme_of(f: HelperFilter) -> Programme | None:

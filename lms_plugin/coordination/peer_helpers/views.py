@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -32,6 +32,7 @@ from lms_plugin.errors import Conflict, DomainError, NotFound
 from lms_plugin.i18n import select_locale
 from lms_plugin.listing import parse_args
 from lms_plugin.ops import erasure, idempotency
+from lms_plugin.tabular import export_response
 
 PER_PAGE = 100
 
@@ -88,14 +89,17 @@ def helpers_page() -> str:
 @bp.get("/helpers.csv")
 @roles_required(Role.COORDINATOR)
 def helpers_export() -> Response:
-    """Streamed CSV of the filtered helpers (the export is audited first)."""
+    """The filtered helpers for a spreadsheet: streamed CSV in the reader's convention, or
+    `?format=xlsx` (the same endpoint, so the same audit: the export is audited first)."""
     f = _filter(_programme())
     helper_lists.audit_export(f, actor())
     db.session.commit()
-    return Response(
-        stream_with_context(helper_lists.export(f, select_locale())),
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": "attachment; filename=peer-helpers.csv"},
+    return export_response(
+        "peer-helpers",
+        helper_lists.export_columns(),
+        helper_lists.export_rows(f),
+        lang=select_locale(),
+        fmt=request.args.get("format", "csv"),
     )
 
 
