@@ -16,15 +16,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import xlsxwriter
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
-from flask import Response, current_app
+from flask import Response
 from flask_babel import gettext as _
 
 from lms_plugin.csv_export import BOM, SafeCsv
+from lms_plugin.i18n import programme_zone
 
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,8 +43,7 @@ class Column:
     is_time: bool = False
 
 
-def zone() -> ZoneInfo:
-    return ZoneInfo(str(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+zone = programme_zone  # the programme's time zone
 
 
 def header(column: Column) -> str:
