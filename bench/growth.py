@@ -26,6 +26,7 @@ import time
 from typing import Any
 
 from bench.common import ROOT, machine
+from bench.progress_cohort import summary_rows
 
 SIZES = {"pilot": 250, "national": 5_000, "10x national": 50_000}
 QUICK = os.environ.get("BENCH_QUICK") == "1"
@@ -91,37 +92,11 @@ def populate(app: Any, platform_issuer: str, context_pk: int, size: int) -> None
                 }
             )
             done = rng.randint(0, len(module_ids))
-            courses.append(
-                {
-                    "user_id": user_id,
-                    "course_id": "mentor-30h",
-                    "hours_credited": done * 3.0,
-                    "active_seconds": rng.randint(0, 100_000),
-                    "modules_complete": done,
-                    "last_activity_at": now,
-                    "published_hours": None,
-                    "updated_at": now,
-                }
+            course_row, module_rows = summary_rows(
+                user_id, done, module_ids, now, rng.randint(0, 100_000)
             )
-            for i, module in enumerate(module_ids):
-                status = "complete" if i < done else ("in_progress" if i == done else "locked")
-                modules.append(
-                    {
-                        "user_id": user_id,
-                        "course_id": "mentor-30h",
-                        "module_id": module,
-                        "status": status,
-                        "lessons_done": 3 if status == "complete" else 0,
-                        "lessons_total": 3,
-                        "quiz_best": 90.0 if status == "complete" else None,
-                        "quiz_passed": status == "complete",
-                        "assignment_state": "none",
-                        "active_seconds": 600,
-                        "hours_credited": 3.0 if status == "complete" else 0.0,
-                        "is_override": False,
-                        "published_hours": None,
-                    }
-                )
+            courses.append(course_row)
+            modules.extend(module_rows)
         for table, rows in (
             (Membership, members),
             (CourseSummary, courses),

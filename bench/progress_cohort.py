@@ -39,6 +39,50 @@ MODULES = [
 ]
 
 
+def summary_rows(
+    user_id: int,
+    done: int,
+    module_ids: list[str],
+    now: Any,
+    active_seconds: int,
+    *,
+    lessons_started: int = 0,
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A trainee's course summary and module summaries: `done` modules complete, the next one in
+    progress (with `lessons_started` lessons read), the rest locked (for bulk INSERTs)."""
+    course = {
+        "user_id": user_id,
+        "course_id": "mentor-30h",
+        "hours_credited": done * 3.0,
+        "active_seconds": active_seconds,
+        "modules_complete": done,
+        "last_activity_at": now,
+        "published_hours": None,
+        "updated_at": now,
+    }
+    modules = []
+    for i, module in enumerate(module_ids):
+        status = "complete" if i < done else ("in_progress" if i == done else "locked")
+        modules.append(
+            {
+                "user_id": user_id,
+                "course_id": "mentor-30h",
+                "module_id": module,
+                "status": status,
+                "lessons_done": 3 if status == "complete" else lessons_started,
+                "lessons_total": 3,
+                "quiz_best": 90.0 if status == "complete" else None,
+                "quiz_passed": status == "complete",
+                "assignment_state": "none",
+                "active_seconds": 600,
+                "hours_credited": 3.0 if status == "complete" else 0.0,
+                "is_override": False,
+                "published_hours": None,
+            }
+        )
+    return course, modules
+
+
 def populate() -> tuple[Any, list[int], int]:
     from lms_plugin.accounts.models import LmsContext, Membership, User
     from lms_plugin.db import db, utcnow
@@ -99,37 +143,11 @@ def populate() -> tuple[Any, list[int], int]:
                 }
             )
             done = rng.randint(0, 9)
-            courses.append(
-                {
-                    "user_id": user_id,
-                    "course_id": "mentor-30h",
-                    "hours_credited": done * 3.0,
-                    "active_seconds": rng.randint(0, 100_000),
-                    "modules_complete": done,
-                    "last_activity_at": now,
-                    "published_hours": None,
-                    "updated_at": now,
-                }
+            course_row, module_rows = summary_rows(
+                user_id, done, MODULES, now, rng.randint(0, 100_000), lessons_started=1
             )
-            for i, module in enumerate(MODULES):
-                status = "complete" if i < done else ("in_progress" if i == done else "locked")
-                modules.append(
-                    {
-                        "user_id": user_id,
-                        "course_id": "mentor-30h",
-                        "module_id": module,
-                        "status": status,
-                        "lessons_done": 3 if status == "complete" else 1,
-                        "lessons_total": 3,
-                        "quiz_best": 90.0 if status == "complete" else None,
-                        "quiz_passed": status == "complete",
-                        "assignment_state": "none",
-                        "active_seconds": 600,
-                        "hours_credited": 3.0 if status == "complete" else 0.0,
-                        "is_override": False,
-                        "published_hours": None,
-                    }
-                )
+            courses.append(course_row)
+            modules.extend(module_rows)
         for table, rows in (
             (Membership, members),
             (CourseSummary, courses),

@@ -4,20 +4,18 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from babel.dates import get_timezone_location
-from flask import current_app
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
+
+from lms_plugin.i18n import programme_zone
 
 # "12 Dec 2029 14:05" / "2029. dec. 12. 14:05"
 PATTERNS = {"hu": "yyyy. MMM d. HH:mm", "en": "d MMM yyyy HH:mm"}
 
 
-def zone() -> ZoneInfo:
-    """The programme's time zone."""
-    return ZoneInfo(str(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+zone = programme_zone  # the programme's time zone
 
 
 def _lang() -> str:

@@ -31,6 +31,10 @@ class Defaults:
     UPLOAD_DIR: str | None = None  # None: instance/uploads
     MAX_CONTENT_LENGTH = 40 * 1024 * 1024
     STALLED_DAYS = 14
+    # Compare every stored progress snapshot a page reads with a fresh computation and fail
+    # loudly when they differ (lms_plugin/progress/snapshot.py). On in the test suite; it costs
+    # the computation the snapshot saves, so it is off in production.
+    PROGRESS_SNAPSHOT_CHECK = False
     # E-mail notices (lms_plugin/notices, docs/notices.md). MAIL_BACKEND "mailbox" keeps messages
     # in the database and shows them at /practice/mailbox (make run); "smtp" sends them.
     NOTICES_ENABLED = True

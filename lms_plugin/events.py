@@ -32,6 +32,15 @@ class ProgressChanged:
 
 
 @dataclass(frozen=True)
+class LessonOpened:
+    """A trainee opened a lesson for the first time (its module is now "in progress"); nothing
+    counting towards credit changed."""
+
+    user_id: int
+    course_id: str
+
+
+@dataclass(frozen=True)
 class ProgressRecomputed:
     """Progress recomputed a trainee's standing (summaries stored, scores queued)."""
 

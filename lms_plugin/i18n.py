@@ -9,6 +9,7 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, current_app, g, has_request_context, request, session
 
@@ -69,6 +70,11 @@ def use_page_locale(code: str | None) -> None:
 def select_timezone() -> str:
     """All users of the programme are in Hungary unless configured otherwise."""
     return str(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def programme_zone() -> ZoneInfo:
+    """The programme's time zone (BABEL_DEFAULT_TIMEZONE, Europe/Budapest by default)."""
+    return ZoneInfo(select_timezone())
 
 
 def localized_text(texts: Any) -> str:

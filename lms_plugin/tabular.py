@@ -25,10 +25,11 @@ from zoneinfo import ZoneInfo
 import xlsxwriter
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
-from flask import Response, current_app, has_request_context, stream_with_context
+from flask import Response, has_request_context, stream_with_context
 from flask_babel import gettext as _
 
 from lms_plugin.csv_export import BOM, SafeCsv
+from lms_plugin.i18n import programme_zone
 
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -47,8 +48,7 @@ class Column:
     is_time: bool = False
 
 
-def zone() -> ZoneInfo:
-    return ZoneInfo(str(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+zone = programme_zone  # the programme's time zone
 
 
 def header(column: Column) -> str:

@@ -45,6 +45,8 @@ def make_test_app(instance: Path, **overrides: Any) -> Flask:
         "RATELIMIT_ENABLED": False,
         # CSRF is enforced in tests/security (an app with it on checks every POST route).
         "WTF_CSRF_ENABLED": False,
+        # Every snapshot a page reads must equal a fresh computation (progress/snapshot.py).
+        "PROGRESS_SNAPSHOT_CHECK": True,
     }
     config.update(overrides)
     return create_app(config, instance_path=str(instance))

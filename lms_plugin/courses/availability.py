@@ -109,7 +109,7 @@ def module_availability(
     opened_early = exceptions_for(user_id, course.id)
     result: dict[str, Availability] = {}
     earlier_open: list[Module] = []
-    certified: bool | None = None
+    certified: bool | None = getattr(progress, "certified", None)  # progress asked already
     for module in course.modules:
         reasons: list[Reason] = []
         if module.kind == "refresher":

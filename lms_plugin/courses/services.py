@@ -10,7 +10,7 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from lms_plugin import events, request_cache
+from lms_plugin import events
 from lms_plugin.courses.content import Course, Lesson, all_courses, content_problems, reload_courses
 from lms_plugin.courses.models import CourseVersion, Enrolment, LessonProgress
 from lms_plugin.db import db, utcnow
@@ -210,7 +210,8 @@ def open_lesson(
             ),
             lookup,
         )
-        request_cache.forget(request_cache.progress_key(user_id, course.id))  # now "started"
+        db.session.flush()
+        events.publish(events.LessonOpened(user_id, course.id))  # its module is now "started"
     db.session.flush()
     return row
 

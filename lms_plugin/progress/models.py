@@ -111,6 +111,10 @@ class CourseSummary(Base):
     # {"online": h, "assignment": h, "live": h, "practicum": h}
     hours_by_kind: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
     little_time_modules: Mapped[int] = mapped_column(default=0)
+    # The whole computed standing (lms_plugin.progress.snapshot), valid while `snapshot_key`
+    # equals the course's current key: the trainee's own pages read it instead of recomputing.
+    snapshot: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    snapshot_key: Mapped[str | None] = mapped_column(String(160))
 
 
 class ModuleSummary(Base):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from lms_plugin import events, providers, request_cache
 from lms_plugin.accounts.models import User
@@ -20,6 +20,7 @@ from lms_plugin.db import db
 from lms_plugin.errors import DomainError
 from lms_plugin.journal.facts import journal_states
 from lms_plugin.live.facts import attended_hours
+from lms_plugin.progress import snapshot
 from lms_plugin.progress.credit import lesson_evidence, module_credit
 from lms_plugin.progress.models import (
     ActiveTime,
@@ -29,62 +30,9 @@ from lms_plugin.progress.models import (
     ModuleSummary,
     ProgressAudit,
 )
+from lms_plugin.progress.standing import CourseProgress, ModuleProgress
 
 log = logging.getLogger("lms_plugin.progress")
-
-
-@dataclass(frozen=True)
-class ModuleProgress:
-    module_id: str
-    status: str  # locked | open | in_progress | complete
-    lessons_done: int
-    lessons_total: int
-    quiz_best: float | None
-    quiz_passed: bool
-    assignment_state: str
-    hours_credited: float
-    active_seconds: int
-    is_override: bool = False
-    attended: bool = False  # some live hours credited
-    # Hours by kind (online, assignment, live, practicum) and the evidence the trainer sees.
-    hours_by_kind: dict[str, float] = field(default_factory=dict)
-    min_active_seconds: int = 0  # the sum of the module's lesson minimums
-    lessons_short: tuple[str, ...] = ()  # completed with less than the lesson's minimum time
-    lessons_legacy: tuple[str, ...] = ()  # completed before time on task was recorded
-    live_hours: float = 0.0
-    practicum_state: str = "none"
-    unlocks_next: bool = False  # self-study done: the next module opens (live/practicum later)
-
-    @property
-    def little_active_time(self) -> bool:
-        """Completed with little active time: a lesson below its minimum, or the module's
-        lessons done with less active time than their minimums add up to."""
-        if self.lessons_short or self.lessons_legacy:
-            return True
-        done = self.lessons_total and self.lessons_done == self.lessons_total
-        return bool(done) and self.active_seconds < self.min_active_seconds
-
-
-@dataclass(frozen=True)
-class CourseProgress:
-    course_id: str
-    modules: tuple[ModuleProgress, ...]
-    hours_credited: float
-    hours_total: float
-    active_seconds: int
-    last_activity_at: datetime | None
-    next_step: dict[str, str] | None = None
-    waiting: tuple[str, ...] = field(default_factory=tuple)
-    hours_by_kind: dict[str, float] = field(default_factory=dict)
-    hours_total_by_kind: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def little_active_time(self) -> tuple[ModuleProgress, ...]:
-        """Modules the trainer should look at (completed with little active time)."""
-        return tuple(m for m in self.modules if m.little_active_time)
-
-    def module(self, module_id: str) -> ModuleProgress | None:
-        return next((m for m in self.modules if m.module_id == module_id), None)
 
 
 def _assignment_state(user_id: int, assignment_id: str) -> str:
@@ -167,6 +115,7 @@ def compute(user_id: int, course: Any) -> CourseProgress:
     previous_complete = True
     by_kind = dict.fromkeys(CREDIT_KINDS, 0.0)
     waiting: list[str] = []
+    certified: bool | None = None
     for module in course.modules:
         lesson_ids = [lesson.id for lesson in module.lessons]
         lessons = lesson_evidence(course, module, facts)
@@ -191,7 +140,9 @@ def compute(user_id: int, course: Any) -> CourseProgress:
             module.quiz and module.quiz.id in facts["quiz_best"]
         )
         if module.kind == "refresher":
-            unlocked = _has_certificate(user_id, course.id)
+            if certified is None:
+                certified = _has_certificate(user_id, course.id)
+            unlocked = certified
         else:
             unlocked = previous_complete or not course.sequential
         if result.complete:
@@ -239,6 +190,7 @@ def compute(user_id: int, course: Any) -> CourseProgress:
         waiting=tuple(waiting),
         hours_by_kind={kind: round(value, 2) for kind, value in by_kind.items()},
         hours_total_by_kind=course_hours_by_kind(course),
+        certified=certified,
     )
 
 
@@ -268,46 +220,90 @@ def _next_step(
 
 
 def course_progress(user_id: int, course: Any) -> CourseProgress:
-    """The contract other features use (certification, dashboards). Computed once per GET
-    request: a page asks for it from several features (availability, sidebar, certificate)."""
+    """The contract other features use for what a trainee's pages show (module statuses, next
+    step, hours). On a GET it is the stored snapshot when current (one statement; see
+    `progress.snapshot` for when it is), else computed; either way once per request. Anything
+    that writes (certification's rules, overrides) computes from the facts."""
     if not request_cache.read_only_request():
         return compute(user_id, course)
     return request_cache.once(
-        request_cache.progress_key(user_id, course.id), lambda: compute(user_id, course)
+        request_cache.progress_key(user_id, course.id),
+        lambda: _stored_or_computed(user_id, course),
     )
 
 
-def store_summary(user_id: int, progress: CourseProgress) -> tuple[float | None, float]:
-    """Write the summaries the cohort view reads; returns (previously published hours, hours)."""
+def _stored_or_computed(user_id: int, course: Any) -> CourseProgress:
+    kept = snapshot.stored(user_id, course)
+    if kept is None:
+        return compute(user_id, course)
+    if current_app.config.get("PROGRESS_SNAPSHOT_CHECK"):  # on in the test suite
+        snapshot.check(kept, compute(user_id, course))
+    return kept
+
+
+def _read_summary_rows(
+    user_id: int, course_id: str
+) -> tuple[CourseSummary | None, dict[str, ModuleSummary]]:
     summary = db.session.scalar(
         select(CourseSummary).where(
-            CourseSummary.user_id == user_id, CourseSummary.course_id == progress.course_id
+            CourseSummary.user_id == user_id, CourseSummary.course_id == course_id
         )
     )
-    if summary is None:
-        summary = CourseSummary(user_id=user_id, course_id=progress.course_id)
-        db.session.add(summary)
+    modules = {
+        row.module_id: row
+        for row in db.session.scalars(
+            select(ModuleSummary).where(
+                ModuleSummary.user_id == user_id, ModuleSummary.course_id == course_id
+            )
+        )
+    }
+    return summary, modules
+
+
+def _summary_rows(
+    user_id: int, progress: CourseProgress
+) -> tuple[CourseSummary, dict[str, ModuleSummary]]:
+    """The trainee's summary rows, the missing ones added. Two requests can add them at once (a
+    first lesson opened in two tabs): the loser's insert fails on the unique key inside a
+    savepoint and it uses the rows the other one added."""
+    course_id = progress.course_id
+    summary, modules = _read_summary_rows(user_id, course_id)
+    missing = [m.module_id for m in progress.modules if m.module_id not in modules]
+    if summary is not None and not missing:
+        return summary, modules
+    try:
+        with db.session.begin_nested():
+            if summary is None:
+                summary = CourseSummary(user_id=user_id, course_id=course_id)
+                db.session.add(summary)
+            for module_id in missing:
+                modules[module_id] = ModuleSummary(
+                    user_id=user_id, course_id=course_id, module_id=module_id
+                )
+                db.session.add(modules[module_id])
+    except IntegrityError:
+        found, modules = _read_summary_rows(user_id, course_id)
+        if found is None or any(m.module_id not in modules for m in progress.modules):
+            raise
+        summary = found
+    return summary, modules
+
+
+def store_summary(
+    user_id: int, course: Any, progress: CourseProgress
+) -> tuple[float | None, float]:
+    """Write the summaries the cohort view reads and the snapshot the trainee's pages read;
+    returns (previously published hours, hours)."""
+    summary, existing = _summary_rows(user_id, progress)
     summary.hours_credited = progress.hours_credited
     summary.active_seconds = progress.active_seconds
     summary.modules_complete = sum(1 for m in progress.modules if m.status == "complete")
     summary.last_activity_at = progress.last_activity_at
     summary.hours_by_kind = dict(progress.hours_by_kind)
     summary.little_time_modules = len(progress.little_active_time)
-    existing = {
-        row.module_id: row
-        for row in db.session.scalars(
-            select(ModuleSummary).where(
-                ModuleSummary.user_id == user_id, ModuleSummary.course_id == progress.course_id
-            )
-        )
-    }
+    snapshot.keep(summary, course, progress)
     for module in progress.modules:
-        row = existing.get(module.module_id)
-        if row is None:
-            row = ModuleSummary(
-                user_id=user_id, course_id=progress.course_id, module_id=module.module_id
-            )
-            db.session.add(row)
+        row = existing[module.module_id]
         row.status = module.status
         row.lessons_done = module.lessons_done
         row.lessons_total = module.lessons_total
@@ -330,11 +326,22 @@ def on_progress_event(user_id: int, course_id: str) -> CourseProgress:
     from lms_plugin.progress.publishing import publish_progress
 
     course = get_course(course_id)
-    request_cache.forget(request_cache.progress_key(user_id, course_id))
-    progress = compute(user_id, course)
-    store_summary(user_id, progress)
+    progress = refresh_summary(user_id, course)
     publish_progress(user_id, course, progress)
     events.publish(events.ProgressRecomputed(user_id, course_id))  # certification subscribes
+    return progress
+
+
+def refresh_summary(user_id: int, course: Any) -> CourseProgress:
+    """Recompute and store the summaries and snapshot, nothing published: for changes that move
+    what the trainee's pages show but not the credit (a lesson opened for the first time, a
+    certificate issued or revoked). The rest of a GET request reads the new standing."""
+    progress = compute(user_id, course)
+    store_summary(user_id, course, progress)
+    key = request_cache.progress_key(user_id, course.id)
+    request_cache.forget(key)
+    if request_cache.read_only_request():
+        request_cache.remember(key, progress)
     return progress
 
 

@@ -12,6 +12,13 @@ def _recompute(event: events.ProgressChanged) -> None:
     on_progress_event(event.user_id, event.course_id)
 
 
+def _refresh(event: events.LessonOpened | events.CertificateChanged) -> None:
+    from lms_plugin.courses.content import get_course
+    from lms_plugin.progress.services import refresh_summary
+
+    refresh_summary(event.user_id, get_course(event.course_id))
+
+
 def _audit_opened_early(event: events.ModuleOpenedEarly) -> None:
     from lms_plugin.db import db
     from lms_plugin.progress.models import ProgressAudit
@@ -35,5 +42,7 @@ def register() -> None:
     from lms_plugin.progress.services import course_progress
 
     events.subscribe(events.ProgressChanged, _recompute)
+    events.subscribe(events.LessonOpened, _refresh)  # the stored snapshot: progress.snapshot
+    events.subscribe(events.CertificateChanged, _refresh)  # the refresher module opens
     events.subscribe(events.ModuleOpenedEarly, _audit_opened_early)
     providers.provide("course_progress", course_progress)

@@ -261,7 +261,7 @@ def trainee(user_id: int) -> str:
     launch = require_launch()
     user = _trainee_of_context(launch, user_id)
     course = _course()
-    progress = services.course_progress(user.id, course)
+    progress = services.compute(user.id, course)  # the evidence as of now, not the snapshot
     audits = audit_lines(services.audit_log([user.id], course.id), course)
     return render_template(
         "progress/trainee.html",

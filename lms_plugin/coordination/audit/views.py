@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
-from flask import current_app, render_template, request
+from flask import render_template, request
 
 from lms_plugin.accounts.current import roles_required
 from lms_plugin.accounts.models import Role
 from lms_plugin.coordination.audit import services as audit
 from lms_plugin.coordination.web import actor, bp, int_arg, scoped_schools
+from lms_plugin.i18n import programme_zone
 from lms_plugin.listing import parse_args
 
 PER_PAGE = 100
@@ -29,7 +29,7 @@ def _day(name: str) -> date | None:
 @roles_required(Role.COORDINATOR)
 def audit_log() -> str:
     """Who read or changed which helper's data (ids only)."""
-    zone = ZoneInfo(str(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    zone = programme_zone()
     args = parse_args(request.args, ("at",), "-at", per_page=PER_PAGE)
     action = request.args.get("action", "")
     f = audit.AuditFilter(
