@@ -92,6 +92,9 @@ def register_extensions(app: Flask) -> None:
     from lms_plugin.i18n import register as register_i18n
 
     register_i18n(app)
+    from lms_plugin.audit_time import register as register_times
+
+    register_times(app)
 
 
 def register_features(app: Flask) -> None:

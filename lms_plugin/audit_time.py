@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from babel.dates import get_timezone_location
+from flask import Flask
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 
@@ -40,3 +41,9 @@ def moment(value: datetime) -> str:
 def labelled(value: datetime) -> str:
     """The moment with its zone: "12 Dec 2029 14:05 (Budapest time)"."""
     return _("%(when)s (%(zone)s)", when=moment(value), zone=zone_label())
+
+
+def register(app: Flask) -> None:
+    """Templates show stored moments with these: `local_time` names the zone ("… (Budapest
+    time)"); `local_moment` does not, for a table whose heading names it with `zone_label()`."""
+    app.jinja_env.globals.update(local_time=labelled, local_moment=moment, zone_label=zone_label)

@@ -165,6 +165,9 @@ def open_draft(user: User, context_pk: int | None, located: Located) -> Submissi
             )
     db.session.add(draft)
     db.session.flush()
+    # The latest attempt is now a draft: "needs revision" is no longer waiting for the trainee,
+    # and a module completed by a submission may be open again (progress recomputes).
+    notify_progress(draft.user_id, draft.course_id)
     return draft
 
 

@@ -3,6 +3,7 @@ reasons written in bulk, one audit row with counts (helpers are minors: no list 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -93,7 +94,13 @@ def test_one_audit_row_counts_the_run(org: Org, make: Factory, client: FlaskClie
     assert len(proposed) == 1
     row = proposed[0]
     assert row.helper_id is None and row.actor_id == org.coordinator.id
-    assert row.detail == f"run {run.id}: 3 helpers considered, 1 proposed, 2 left unmatched"
+    assert json.loads(row.detail) == {  # data: the audit page says it in the reader's language
+        "code": "match_run",
+        "run": run.id,
+        "considered": 3,
+        "proposed": 1,
+        "unmatched": 2,
+    }
     login(client, org.coordinator, Role.COORDINATOR, org.context)
     page = client.get(f"/coordination/audit?programme={org.programme.id}&action=propose")
     assert page.status_code == 200

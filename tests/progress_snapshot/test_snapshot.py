@@ -154,3 +154,41 @@ def test_an_old_shape_is_ignored(app_ctx: Flask, make: Factory) -> None:
     summary.snapshot = {"modules": "not a list of modules"}
     db.session.flush()
     assert snapshot.stored(user.id, course) is None
+
+
+def test_a_new_attempt_after_needs_revision_is_what_the_pages_show(
+    app: Flask, client: FlaskClient, make: Factory
+) -> None:
+    """Found in review: opening a new attempt after "needs revision" published nothing, so the
+    landing page went on saying the work waited for revision (and the suite's check failed)."""
+    from lms_plugin.grading import services as grading
+    from lms_plugin.grading.release import release
+    from lms_plugin.grading.workflow import REVISE, Marking, save_grade
+
+    context = make.context()
+    trainee = make.user(context, Role.TRAINEE)
+    trainer = make.user(context, Role.TRAINER)
+    course = get_course(COURSE)
+    module = next(m for m in course.core_modules if m.assignment is not None)
+    assignment = module.assignment
+    assert assignment is not None
+    located = grading.find_assignment(assignment.id)
+    open_lesson(trainee.id, course, module.lessons[0], context.id)
+    draft = grading.open_draft(trainee, context.id, located)
+    grading.save_text(draft, located, "Az első változat: a terv vázlata, a célok még hiányoznak.")
+    submitted = grading.submit(draft, located, context.id)
+    lowest = {c.id: 0 for c in assignment.rubric}
+    grade = save_grade(
+        trainer,
+        submitted,
+        assignment,
+        Marking(version=0, levels=lowest, feedback="Kérem, egészítse ki.", outcome=REVISE),  # type: ignore[arg-type]
+        mark_ready=True,
+    )
+    release(trainer, [grade])
+    assert f"{module.id}:needs_revision" in _same_as_computed(trainee.id, course).waiting
+    grading.open_draft(trainee, context.id, located)  # the second attempt
+    db.session.commit()
+    assert _same_as_computed(trainee.id, course).waiting == ()
+    login(client, trainee, Role.TRAINEE, context, lang="en")
+    assert client.get("/").status_code == 200  # the suite's check compares it on the page too

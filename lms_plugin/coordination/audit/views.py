@@ -8,6 +8,7 @@ from flask import render_template, request
 
 from lms_plugin.accounts.current import roles_required
 from lms_plugin.accounts.models import Role
+from lms_plugin.coordination.audit import details
 from lms_plugin.coordination.audit import services as audit
 from lms_plugin.coordination.web import actor, bp, int_arg, scoped_schools
 from lms_plugin.i18n import programme_zone
@@ -47,5 +48,6 @@ def audit_log() -> str:
         f=f,
         actions=audit.ACTION_LABELS,
         action_label=audit.action_label,
+        detail_text=details.readable,
         zone=zone,
     )

@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, select, update
 
 from lms_plugin.accounts.models import User
 from lms_plugin.coordination import certs
+from lms_plugin.coordination.audit import details
 from lms_plugin.coordination.audit import services as audit
 from lms_plugin.coordination.matching import drafts, reading
 from lms_plugin.coordination.matching.flow import REASONS, solve_arrays
@@ -157,9 +158,12 @@ def run_timed(programme: Programme, by: User) -> tuple[MatchRun, RunTimes]:
         audit.PROPOSE,
         None,
         None,
-        f"run {match_run.id}: {len(helper_ids)} helpers considered, "
-        f"{len(result.assigned_helper_pos)} proposed, "
-        f"{len(result.unmatched_helper_pos)} left unmatched",
+        details.match_run(
+            match_run.id,
+            len(helper_ids),
+            len(result.assigned_helper_pos),
+            len(result.unmatched_helper_pos),
+        ),
     )
     db.session.flush()
     written = time.perf_counter()
@@ -216,7 +220,7 @@ def move(run_: MatchRun, helper: PeerHelper, mentor: MentorProfile | None, by: U
         audit.UPDATE,
         helper.id,
         helper.school_id,
-        f"draft mentor {mentor.id if mentor else '-'}",
+        details.draft_mentor(mentor.id if mentor else None),
     )
 
 
