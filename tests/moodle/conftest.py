@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -461,7 +462,10 @@ def moodle_login(page: Any, site: dict[str, Any], username: str) -> None:
         else site["users"].get(username, {}).get("password", "Passw0rd!")
     )
     problem = ""
-    for _attempt in range(3):  # Moodle's login form now and then answers "Invalid login" once
+    for attempt in range(3):  # Moodle's login form now and then answers "Invalid login" once
+        if attempt:  # "Your session has timed out": the form's token belonged to another session
+            page.context.clear_cookies(domain=urlsplit(site["login_url"]).hostname)
+            page.wait_for_timeout(500 * attempt)
         page.goto(site["login_url"])
         page.fill("#username", username)
         page.fill("#password", password)
