@@ -21,6 +21,7 @@ from lms_plugin.accounts.current import (
 )
 from lms_plugin.accounts.models import Role, User
 from lms_plugin.accounts.tenants import manages, tenant_of, user_ids
+from lms_plugin.admin import grant_picker, grant_targets
 from lms_plugin.admin.forms import CoordinatorForm
 from lms_plugin.admin.views import bp
 from lms_plugin.coordination import confirm, grants
@@ -156,28 +157,38 @@ def coordinator_set(user_id: int) -> Response | tuple[str, int]:
 
 @bp.post("/coordinators/<int:user_id>/grants")
 @roles_required(Role.ADMIN)
-def coordinator_grant(user_id: int) -> Response:
-    """Give a coordinator a programme ("p<id>") or one training centre ("c<id>")."""
+def coordinator_grant(user_id: int) -> Response | tuple[str, int]:
+    """Give a coordinator a programme ("p:<id>") or one training centre ("c:<id>"): chosen in
+    the picker (`target`, or `choice` on the page that asks again), else the typed text
+    (`target_q`) resolved on the server; a text naming none or several asks again (422)."""
     launch = require_launch()
     user = _managed_user(user_id)
-    target = request.form.get("target", "")
+    allowed = {p.id for p in _grantable(launch)}
+    target = (request.form.get("choice") or request.form.get("target") or "").strip()
+    if not target:
+        text = request.form.get("target_q", "")
+        found = grant_targets.resolve(text, allowed)
+        if found.target is None:
+            return grant_picker.ask_again(user, text, found)
+        target = found.target.value
     kind, _sep, raw = target.partition(":")
     if kind not in ("p", "c") or not raw.isascii() or not raw.isdigit() or len(raw) > 12:
         flash(_("Choose a programme or a training centre."), "danger")
         return redirect(url_for("admin.coordinators"))
-    allowed = {p.id for p in _grantable(launch)}
     if kind == "p":
         programme = db.session.get(Programme, int(raw))
         if programme is None or programme.id not in allowed:
             abort(404)
         grants.grant_programme(user, programme, by=launch.user)
+        what = grant_targets.whole_programme_label(programme)
     else:
         centre = db.session.get(TrainingCentre, int(raw))
         if centre is None or centre.programme_id not in allowed:
             abort(404)
         grants.grant_centre(user, centre, by=launch.user)
+        what = f"{centre.programme.name} · {grant_targets.centre_label(centre)}"
     db.session.commit()
-    flash(_("Saved."), "success")
+    flash(_("Granted to %(name)s: %(what)s.", name=user.display_name, what=what), "success")
     return redirect(url_for("admin.coordinators"))
 
 

@@ -207,8 +207,8 @@ def test_phone_coordinator_and_admin_pages(phone: Journey, live: LiveServer) -> 
         # … and granted again, by his Moodle user id, for the whole programme.
         phone.tool.get_by_label("Moodle-felhasználóazonosító", exact=True).fill("6")
         _press(phone, "Koordinátori jog megadása")
-        phone.tool.get_by_label("Program vagy képzési centrum megadása").first.select_option(
-            index=0
+        phone.tool.get_by_label("Program vagy képzési centrum megadása").first.fill(
+            "Kortárs segítő program 2026/27 (teljes program)"  # the server resolves the text
         )
         _check(phone, "admin-grant")
         _press(phone, "Megadás")

@@ -265,6 +265,8 @@ POLICY: dict[str, Rule] = {
     "admin.coordinators": roles(ADMIN_PAGES),
     "admin.coordinator_set": roles(ADMINS, user_id="bela"),
     "admin.coordinator_grant": roles(ADMINS, user_id="bela"),
+    # The grant picker's suggestions: the programmes and centres of the viewer's own tenant.
+    "admin.grant_targets_json": roles(ADMIN_PAGES),
     "admin.coordinator_ungrant": roles(ADMINS, may_404=True, user_id="bela", grant_id="=999999"),
     # the practice LMS (a platform: its pages are its own, its services need a token)
     "practice.index": Rule(kind=PRACTICE),
