@@ -105,7 +105,8 @@ def test_the_hungarian_page_reads_the_run_as_a_hungarian_sentence(
     english = {
         w for w in re.findall(r"\w+", en.lower()) if w.isascii() and w.isalpha() and len(w) > 2
     }
-    english -= {"mentor", "kata"}  # shared by both languages
+    english -= {"mentor", "kata", "dec", "jan", "feb", "aug", "nov"}  # shared by both languages
+    # (month abbreviations: "5 Dec 2026" and "2026. dec. 5." in the time column)
     assert {"matching", "run", "waiting", "helpers", "considered", "proposed"} <= english
     words = set(re.findall(r"\w+", hu.lower()))
     assert not english & words, english & words

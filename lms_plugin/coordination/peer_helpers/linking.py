@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from lms_plugin.accounts.models import User
 from lms_plugin.coordination import certs
+from lms_plugin.coordination.audit import details
 from lms_plugin.coordination.audit import services as audit
 from lms_plugin.coordination.matching.matcher import (
     ALL_BANNED,
@@ -98,7 +99,7 @@ def link(helper: PeerHelper, mentor: MentorProfile, by: User) -> HelperLink:
     found.created_by_id = by.id
     found.published_at = utcnow()
     db.session.flush()
-    audit.record(by.id, audit.LINK, helper.id, helper.school_id, f"mentor {mentor.id}")
+    audit.record(by.id, audit.LINK, helper.id, helper.school_id, details.mentor(mentor.id))
     return found
 
 
@@ -109,7 +110,7 @@ def unlink(helper: PeerHelper, by: User) -> None:
         raise DomainError(_("This helper is not linked to a mentor."), status_code=409)
     db.session.delete(found)
     db.session.flush()
-    audit.record(by.id, audit.UNLINK, helper.id, helper.school_id, f"mentor {found.mentor_id}")
+    audit.record(by.id, audit.UNLINK, helper.id, helper.school_id, details.mentor(found.mentor_id))
 
 
 def ban(helper: PeerHelper, mentor: MentorProfile, by: User) -> None:
@@ -125,7 +126,7 @@ def ban(helper: PeerHelper, mentor: MentorProfile, by: User) -> None:
     if found is not None and found.mentor_id == mentor.id:
         db.session.delete(found)
     db.session.flush()
-    audit.record(by.id, audit.BAN, helper.id, helper.school_id, f"mentor {mentor.id}")
+    audit.record(by.id, audit.BAN, helper.id, helper.school_id, details.mentor(mentor.id))
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from lms_plugin.accounts.models import User
+from lms_plugin.coordination.audit import details
 from lms_plugin.coordination.audit import services as audit
 from lms_plugin.coordination.models import (
     BannedPair,
@@ -142,9 +143,7 @@ def update(helper: PeerHelper, data: HelperData, by: User) -> list[str]:
         helper.consent_recorded_by_id = by.id
     db.session.flush()
     if changed:
-        audit.record(
-            by.id, audit.UPDATE, helper.id, helper.school_id, "fields: " + ", ".join(changed)
-        )
+        audit.record(by.id, audit.UPDATE, helper.id, helper.school_id, details.fields(changed))
     return changed
 
 
@@ -177,7 +176,7 @@ def erase(helper: PeerHelper, by: User) -> None:
     helper_id, school_id = helper.id, helper.school_id
     db.session.expunge(helper)
     _delete([helper_id])
-    audit.record(by.id, audit.ERASE, helper_id, school_id, "erased on request")
+    audit.record(by.id, audit.ERASE, helper_id, school_id, details.erased())
     db.session.flush()
 
 
@@ -207,6 +206,6 @@ def apply_retention(today: date | None = None, *, dry_run: bool = False) -> int:
         return len(found)
     _delete([h for h, _s in found])
     for helper_id, school_id in found:
-        audit.record(None, audit.RETENTION, helper_id, school_id, "programme year ended")
+        audit.record(None, audit.RETENTION, helper_id, school_id, details.year_ended())
     db.session.flush()
     return len(found)
